@@ -1,0 +1,86 @@
+"""Zicha (安全自查): the app factory."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from blueprints.common.extensions import babel, csrf, db, login_manager, migrate
+
+LANGUAGES = ("zh_CN", "en")
+
+
+def _read_instance_secret(instance: Path, name: str) -> str | None:
+    path = instance / name
+    return path.read_text().strip() if path.exists() else None
+
+
+def _default_config(app: Flask) -> dict:
+    instance = Path(app.instance_path)
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _read_instance_secret(instance, "secret_key"),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'zicha.db'}",
+        "PHOTO_DIR": os.environ.get("PHOTO_DIR") or str(instance / "photos"),
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        # Tied to the session, not to an hour: long-open check forms and queued
+        # offline submissions must still pass (see ENGINEERING.md).
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": os.environ.get("COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("COOKIE_SECURE", "0") == "1",
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "blueprints" / "translations"),
+        # Public base URL printed on QR labels; defaults to the request's host.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+    }
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in LANGUAGES else "zh_CN"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(_default_config(app))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    from blueprints.common import sqlite_setup
+    with app.app_context():
+        sqlite_setup.configure(db.engine)
+
+    from blueprints import models  # noqa: F401  (every table known to Alembic)
+    from blueprints.auth import bp as auth_bp
+    from blueprints.dashboard import bp as dashboard_bp
+    from blueprints.hazards import bp as hazards_bp
+    from blueprints.inspections import bp as inspections_bp
+    from blueprints.org import bp as org_bp
+    from blueprints.photos import bp as photos_bp
+    from blueprints.risk_points import bp as risk_points_bp
+
+    for bp in (auth_bp, dashboard_bp, org_bp, risk_points_bp, inspections_bp,
+               hazards_bp, photos_bp):
+        app.register_blueprint(bp)
+
+    from blueprints.common import cli, web
+    cli.register(app)
+    web.register(app)
+    return app

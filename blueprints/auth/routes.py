@@ -1,0 +1,78 @@
+from urllib.parse import urlsplit
+
+from flask import make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app import LANGUAGES
+from blueprints.auth import bp, services
+from blueprints.common.access import public
+
+
+class LoginForm(FlaskForm):
+    enterprise_code = StringField()
+    identifier = StringField(validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(validators=[DataRequired(), Length(max=128)])
+    remember = BooleanField(default=True)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths on this site, so the login cannot bounce users elsewhere."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("dashboard.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if request.method == "GET":
+        form.enterprise_code.data = request.cookies.get("enterprise_code", "")
+    need_code = services.needs_enterprise_code()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        enterprise = services.enterprise_by_code(form.enterprise_code.data if need_code else None)
+        result = services.authenticate(enterprise, form.identifier.data, form.password.data,
+                                       request.remote_addr)
+        if result.user:
+            login_user(result.user, remember=form.remember.data)
+            response = make_response(redirect(_safe_next(request.args.get("next"))))
+            response.set_cookie("enterprise_code", enterprise.code, max_age=365 * 86400,
+                                samesite="Lax", httponly=True)
+            return response
+        status = 429 if result.error == "slowed" else 400
+        error = {
+            "unknown_enterprise": _("No enterprise has this code."),
+            "bad_credentials": _("Wrong employee number, mobile number or password."),
+            "slowed": _("Too many wrong passwords. Please wait %(seconds)s seconds and try again.",
+                        seconds=result.wait_seconds),
+        }[result.error]
+    elif request.method == "POST":
+        status = 400
+        error = _("Please enter your employee number or mobile number and your password.")
+    return render_template("auth/login.html", form=form, error=error,
+                           need_code=need_code), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+@public
+def set_language(code):
+    response = make_response(redirect(_safe_next(request.form.get("next"))))
+    if code in LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+    return response

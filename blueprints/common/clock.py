@@ -1,0 +1,44 @@
+"""The one place all code asks for "now". Tests freeze it with `frozen(...)`.
+
+Times in the database are naive UTC; an enterprise's time zone turns them
+into local days and shifts (see blueprints/inspections/due.py).
+"""
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+_frozen: datetime | None = None
+
+
+def now() -> datetime:
+    """Current time as naive UTC."""
+    if _frozen is not None:
+        return _frozen
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def freeze(moment: datetime | None) -> None:
+    """Pin now() to `moment` (naive UTC, or aware in any zone); None unfreezes."""
+    global _frozen
+    if moment is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    _frozen = moment
+
+
+@contextmanager
+def frozen(moment: datetime):
+    freeze(moment)
+    try:
+        yield
+    finally:
+        freeze(None)
+
+
+def to_local(moment: datetime, tz_name: str) -> datetime:
+    """Naive UTC -> aware local time in the enterprise's zone."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name))
+
+
+def to_utc(local_moment: datetime) -> datetime:
+    """Aware local time -> naive UTC."""
+    return local_moment.astimezone(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,104 @@
+"""Request-wide behaviour: login by default, htmx partials, errors, headers."""
+from flask import (Flask, current_app, redirect, render_template, request, url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from blueprints.common.access import is_public
+from blueprints.common.extensions import db, login_manager
+from blueprints.org.models import Role, User
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render(template: str, partial: str | None = None, **context):
+    """The full page, or only its fragment when htmx asks for it."""
+    if partial and is_htmx():
+        return render_template(partial, **context)
+    return render_template(template, **context)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id))
+
+
+def _require_login():
+    if request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or request.endpoint == "static" or is_public(view):
+        return None
+    if not current_user.is_authenticated:
+        if is_htmx():
+            # htmx would swap the login page into a fragment; send the whole page there.
+            response = current_app.response_class(status=401)
+            response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path)
+            return response
+        return login_manager.unauthorized()
+    return None
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _error_page(code: int, message: str):
+    if is_htmx():
+        return render_template("_error.html", code=code, message=message), code
+    return render_template("error.html", code=code, message=message), code
+
+
+# (endpoint, label, roles or None for everyone); entries whose view is not there are skipped.
+NAV = (
+    ("dashboard.home", _l("Home"), None),
+    ("risk_points.list_points", _l("Risk points"), None),
+    ("hazards.list_hazards", _l("Hazards"), None),
+    ("hazards.report", _l("Report"), None),
+    ("org.users", _l("People"), (Role.ADMIN,)),
+)
+
+
+def _nav_items(app: Flask):
+    return [(endpoint, label) for endpoint, label, roles in NAV
+            if endpoint in app.view_functions and (roles is None or current_user.has_role(*roles))]
+
+
+def register(app: Flask) -> None:
+    app.before_request(_require_login)
+    app.after_request(_security_headers)
+
+    @app.context_processor
+    def inject():
+        user_agent = request.headers.get("User-Agent", "")
+        return {"is_htmx": is_htmx(), "lang": "zh-CN" if get_locale().language == "zh" else "en", "in_wechat": "MicroMessenger" in user_agent,
+                "nav_items": lambda: _nav_items(app)}
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _error_page(400, _("The form expired or was sent from elsewhere. Please go back, reload the page and try again."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return _error_page(403, _("You may not do this."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return _error_page(404, _("Not found."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return _error_page(413, _("The upload is too large (at most 10 MB)."))
+
+    login_manager.login_message = None
+
+    @app.route("/")
+    def index():
+        return redirect(url_for("dashboard.home"))

@@ -1,0 +1,8 @@
+from flask import render_template
+
+from blueprints.dashboard import bp
+
+
+@bp.route("/home")
+def home():
+    return render_template("dashboard/home.html")

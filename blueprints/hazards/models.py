@@ -1,0 +1,175 @@
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.common.extensions import db
+from blueprints.common.model_helpers import client_uuid, created_at, enterprise_fk
+from blueprints.org.models import Department, User
+from blueprints.photos.models import Photo
+from blueprints.risk_points.models import RiskPoint
+
+
+class HazardState(str, enum.Enum):
+    REPORTED = "reported"
+    ASSIGNED = "assigned"
+    RECTIFIED = "rectified"
+    CLOSED = "closed"
+
+    @property
+    def label(self):
+        return HAZARD_STATE_LABELS[self]
+
+
+HAZARD_STATE_LABELS = {
+    HazardState.REPORTED: _l("Reported"),
+    HazardState.ASSIGNED: _l("Assigned"),
+    HazardState.RECTIFIED: _l("Rectified, awaiting verification"),
+    HazardState.CLOSED: _l("Verified and closed"),
+}
+
+
+class HazardGrade(str, enum.Enum):
+    GENERAL = "general"
+    MAJOR = "major"
+
+    @property
+    def label(self):
+        return {HazardGrade.GENERAL: _l("General hazard"), HazardGrade.MAJOR: _l("Major hazard")}[self]
+
+
+class HazardCategory(str, enum.Enum):
+    ONSITE = "onsite"
+    MANAGEMENT = "management"
+
+    @property
+    def label(self):
+        return {HazardCategory.ONSITE: _l("On-site management"),
+                HazardCategory.MANAGEMENT: _l("Basic management")}[self]
+
+
+class Hazard(db.Model):
+    """The current state of a hazard. Every change is also a HazardEvent: the
+    events are the record, these columns are their latest result."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    client_uuid: Mapped[str | None] = client_uuid()
+    risk_point_id: Mapped[int | None] = mapped_column(ForeignKey("risk_point.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
+    checklist_item_id: Mapped[int | None] = mapped_column(ForeignKey("checklist_item.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
+    grade: Mapped[str] = mapped_column(String(10), default=HazardGrade.GENERAL.value)
+    category: Mapped[str] = mapped_column(String(12), default=HazardCategory.ONSITE.value)
+    state: Mapped[str] = mapped_column(String(12), default=HazardState.REPORTED.value, index=True)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    found_at: Mapped[datetime]
+    received_at: Mapped[datetime] = created_at()
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    deadline: Mapped[datetime | None]
+    original_deadline: Mapped[datetime | None]
+    rectified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    closed_at: Mapped[datetime | None]
+
+    risk_point: Mapped[RiskPoint | None] = relationship()
+    department: Mapped[Department] = relationship()
+    photo: Mapped[Photo | None] = relationship()
+    reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    rectified_by: Mapped[User | None] = relationship(foreign_keys=[rectified_by_id])
+    events: Mapped[list["HazardEvent"]] = relationship(
+        back_populates="hazard", order_by="HazardEvent.id")
+    plans: Mapped[list["RectificationPlan"]] = relationship(
+        back_populates="hazard", order_by="RectificationPlan.id")
+    extensions: Mapped[list["DeadlineExtension"]] = relationship(
+        back_populates="hazard", order_by="DeadlineExtension.id")
+    regulator_reports: Mapped[list["RegulatorReport"]] = relationship(
+        back_populates="hazard", order_by="RegulatorReport.id")
+
+    @property
+    def state_enum(self) -> HazardState:
+        return HazardState(self.state)
+
+    @property
+    def is_major(self) -> bool:
+        return self.grade == HazardGrade.MAJOR.value
+
+
+class HazardEvent(db.Model):
+    """One step of a hazard's life; never edited."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    client_uuid: Mapped[str | None] = client_uuid()
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazard.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = created_at()
+    note: Mapped[str] = mapped_column(Text, default="")
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
+    data: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    hazard: Mapped[Hazard] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship()
+    photo: Mapped[Photo | None] = relationship()
+
+
+class DecisionStatus(str, enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class RectificationPlan(db.Model):
+    """The 五定 plan of a major hazard; a refused plan is followed by a new one."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazard.id"), index=True)
+    measures: Mapped[str] = mapped_column(Text)
+    responsible_user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    funds: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    deadline: Mapped[datetime]
+    contingency_plan: Mapped[str] = mapped_column(Text)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    submitted_at: Mapped[datetime] = created_at()
+    status: Mapped[str] = mapped_column(String(10), default=DecisionStatus.PENDING.value)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    hazard: Mapped[Hazard] = relationship(back_populates="plans")
+    responsible_user: Mapped[User] = relationship(foreign_keys=[responsible_user_id])
+
+
+class DeadlineExtension(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazard.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = created_at()
+    reason: Mapped[str] = mapped_column(Text)
+    old_deadline: Mapped[datetime]
+    new_deadline: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default=DecisionStatus.PENDING.value)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    hazard: Mapped[Hazard] = relationship(back_populates="extensions")
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+
+class RegulatorReport(db.Model):
+    """A major hazard's report to the regulator (Shandong: the same day)."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazard.id"), index=True)
+    reported_at: Mapped[datetime]
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    method: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = created_at()
+    note: Mapped[str] = mapped_column(Text, default="")
+    hazard: Mapped[Hazard] = relationship(back_populates="regulator_reports")
+    reported_by: Mapped[User] = relationship()

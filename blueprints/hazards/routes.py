@@ -1,0 +1,1 @@
+from blueprints.hazards import bp  # noqa: F401

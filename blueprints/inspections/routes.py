@@ -1,0 +1,1 @@
+from blueprints.inspections import bp  # noqa: F401

@@ -1,0 +1,158 @@
+import enum
+from datetime import datetime, time
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from blueprints.common.extensions import db
+from blueprints.common.model_helpers import created_at, enterprise_fk
+from flask_babel import lazy_gettext as _l
+
+
+class ScoringMethod(str, enum.Enum):
+    LEC = "LEC"
+    LS = "LS"
+
+
+class Enterprise(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    scoring_method: Mapped[str] = mapped_column(String(8), default=ScoringMethod.LEC.value)
+    # Lower bounds of each colour band; below yellow is blue. The enterprise sets them.
+    lec_red_min: Mapped[float] = mapped_column(default=320)
+    lec_orange_min: Mapped[float] = mapped_column(default=160)
+    lec_yellow_min: Mapped[float] = mapped_column(default=70)
+    ls_red_min: Mapped[int] = mapped_column(default=20)
+    ls_orange_min: Mapped[int] = mapped_column(default=15)
+    ls_yellow_min: Mapped[int] = mapped_column(default=9)
+    created_at: Mapped[datetime] = created_at()
+
+
+class Department(db.Model):
+    __table_args__ = (UniqueConstraint("enterprise_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    teams: Mapped[list["Team"]] = relationship(back_populates="department", order_by="Team.name")
+
+
+class Team(db.Model):
+    __table_args__ = (UniqueConstraint("enterprise_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    department: Mapped[Department] = relationship(back_populates="teams")
+    shifts: Mapped[list["Shift"]] = relationship(order_by="Shift.start", back_populates="team")
+
+
+class Shift(db.Model):
+    """A team's shift. A shift whose end is not after its start runs past midnight;
+    its "today" is the day it started."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    start: Mapped[time]
+    end: Mapped[time]
+    team: Mapped[Team] = relationship(back_populates="shifts")
+
+
+class Role(str, enum.Enum):
+    WORKER = "worker"
+    TEAM_LEADER = "team_leader"
+    DEPT_HEAD = "dept_head"
+    SAFETY_OFFICER = "safety_officer"
+    SAFETY_DIRECTOR = "safety_director"
+    PRINCIPAL = "principal"
+    ADMIN = "admin"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.WORKER: _l("Frontline worker"),
+    Role.TEAM_LEADER: _l("Team leader"),
+    Role.DEPT_HEAD: _l("Department head"),
+    Role.SAFETY_OFFICER: _l("Safety officer"),
+    Role.SAFETY_DIRECTOR: _l("Safety director"),
+    Role.PRINCIPAL: _l("Principal"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class User(UserMixin, db.Model):
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "employee_no"),
+        UniqueConstraint("enterprise_id", "mobile"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    employee_no: Mapped[str] = mapped_column(String(32))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(50))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.WORKER.value)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_at()
+
+    enterprise: Mapped[Enterprise] = relationship()
+    department: Mapped[Department | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role_enum in roles
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def effective_department_id(self) -> int | None:
+        """A team member belongs to the team's department."""
+        if self.team_id is not None and self.team is not None:
+            return self.team.department_id
+        return self.department_id
+
+
+class LoginFailure(db.Model):
+    """Kept in the database, not in a process, so that every gunicorn worker
+    and every instance behind nginx slows the same guesser down."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    identifier: Mapped[str] = mapped_column(String(64), index=True)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = created_at()
+
+
+class AuditLog(db.Model):
+    """Who changed what in the master data (users, risk points, tokens)."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = created_at()
+    action: Mapped[str] = mapped_column(String(50))
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[int]
+    detail: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,1 @@
+from blueprints.org import bp  # noqa: F401

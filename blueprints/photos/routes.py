@@ -1,0 +1,1 @@
+from blueprints.photos import bp  # noqa: F401

@@ -1,0 +1,186 @@
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.common.extensions import db
+from blueprints.common.model_helpers import created_at, enterprise_fk
+from blueprints.org.models import Department, Team, User
+
+
+class Grade(str, enum.Enum):
+    """The four risk colours, most serious first."""
+    RED = "red"
+    ORANGE = "orange"
+    YELLOW = "yellow"
+    BLUE = "blue"
+
+    @property
+    def label(self):
+        return GRADE_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        return list(Grade).index(self)
+
+
+GRADE_LABELS = {
+    Grade.RED: _l("Major risk"),
+    Grade.ORANGE: _l("Significant risk"),
+    Grade.YELLOW: _l("General risk"),
+    Grade.BLUE: _l("Low risk"),
+}
+
+
+class ControlLevel(str, enum.Enum):
+    COMPANY = "company"
+    DEPARTMENT = "department"
+    TEAM = "team"
+    POST = "post"
+
+    @property
+    def label(self):
+        return CONTROL_LEVEL_LABELS[self]
+
+
+CONTROL_LEVEL_LABELS = {
+    ControlLevel.COMPANY: _l("Company level"),
+    ControlLevel.DEPARTMENT: _l("Department level"),
+    ControlLevel.TEAM: _l("Team level"),
+    ControlLevel.POST: _l("Post level"),
+}
+
+
+class RiskPoint(db.Model):
+    __table_args__ = (UniqueConstraint("enterprise_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    control_level: Mapped[str] = mapped_column(String(20), default=ControlLevel.TEAM.value)
+    hazard_factors: Mapped[str] = mapped_column(Text, default="")
+    accident_types: Mapped[str] = mapped_column(Text, default="")
+    control_measures: Mapped[str] = mapped_column(Text, default="")
+    # The score as entered; the method is the enterprise's at the time of scoring.
+    scoring_method: Mapped[str] = mapped_column(String(8))
+    lec_l: Mapped[float | None]
+    lec_e: Mapped[float | None]
+    lec_c: Mapped[float | None]
+    ls_l: Mapped[int | None]
+    ls_s: Mapped[int | None]
+    score: Mapped[float]
+    computed_grade: Mapped[str] = mapped_column(String(10))
+    override_grade: Mapped[str | None] = mapped_column(String(10))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_at()
+
+    department: Mapped[Department] = relationship()
+    team: Mapped[Team | None] = relationship()
+    responsible_user: Mapped[User | None] = relationship()
+    tokens: Mapped[list["QRToken"]] = relationship(back_populates="risk_point", order_by="QRToken.id")
+    checklist_versions: Mapped[list["ChecklistVersion"]] = relationship(
+        back_populates="risk_point", order_by="ChecklistVersion.number")
+
+    @property
+    def grade(self) -> Grade:
+        return Grade(self.override_grade or self.computed_grade)
+
+    @property
+    def current_token(self) -> "QRToken | None":
+        live = [t for t in self.tokens if t.retired_at is None]
+        return live[-1] if live else None
+
+    @property
+    def checklist(self) -> "ChecklistVersion | None":
+        return self.checklist_versions[-1] if self.checklist_versions else None
+
+
+class QRToken(db.Model):
+    """A label's secret. Rotating retires the old token; scans of it are refused."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    risk_point_id: Mapped[int] = mapped_column(ForeignKey("risk_point.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at()
+    retired_at: Mapped[datetime | None]
+    risk_point: Mapped[RiskPoint] = relationship(back_populates="tokens")
+
+
+class Frequency(str, enum.Enum):
+    HOURS = "hours"      # every N hours, counted from the start of the team's shift
+    SHIFT = "shift"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+    @property
+    def label(self):
+        return FREQUENCY_LABELS[self]
+
+
+FREQUENCY_LABELS = {
+    Frequency.HOURS: _l("Every few hours"),
+    Frequency.SHIFT: _l("Every shift"),
+    Frequency.DAILY: _l("Daily"),
+    Frequency.WEEKLY: _l("Weekly"),
+    Frequency.MONTHLY: _l("Monthly"),
+}
+
+
+class CheckLevel(str, enum.Enum):
+    """Who checks an item: the post/team, the workshop or the enterprise."""
+    TEAM = "team"
+    WORKSHOP = "workshop"
+    ENTERPRISE = "enterprise"
+
+    @property
+    def label(self):
+        return CHECK_LEVEL_LABELS[self]
+
+
+CHECK_LEVEL_LABELS = {
+    CheckLevel.TEAM: _l("Post / team check"),
+    CheckLevel.WORKSHOP: _l("Workshop check"),
+    CheckLevel.ENTERPRISE: _l("Enterprise check"),
+}
+
+
+class ChecklistVersion(db.Model):
+    """Editing a checklist makes a new version; records point at the version they used."""
+    __table_args__ = (UniqueConstraint("risk_point_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    risk_point_id: Mapped[int] = mapped_column(ForeignKey("risk_point.id"), index=True)
+    number: Mapped[int]
+    created_at: Mapped[datetime] = created_at()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    risk_point: Mapped[RiskPoint] = relationship(back_populates="checklist_versions")
+    items: Mapped[list["ChecklistItem"]] = relationship(
+        back_populates="version", order_by="ChecklistItem.position")
+
+
+class ChecklistItem(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    version_id: Mapped[int] = mapped_column(ForeignKey("checklist_version.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    standard: Mapped[str] = mapped_column(Text, default="")
+    frequency: Mapped[str] = mapped_column(String(10), default=Frequency.SHIFT.value)
+    every_hours: Mapped[int | None]
+    level: Mapped[str] = mapped_column(String(12), default=CheckLevel.TEAM.value)
+    version: Mapped[ChecklistVersion] = relationship(back_populates="items")
+
+    @property
+    def frequency_key(self) -> str:
+        """Items with the same key are checked together, in one inspection."""
+        if self.frequency == Frequency.HOURS.value:
+            return f"hours:{self.every_hours}"
+        return self.frequency

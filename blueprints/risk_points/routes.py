@@ -1,0 +1,1 @@
+from blueprints.risk_points import bp  # noqa: F401

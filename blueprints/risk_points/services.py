@@ -1,0 +1,133 @@
+"""Risk points, their checklists and QR tokens. Plain data in, rows out; the caller commits."""
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from blueprints.common import audit, clock
+from blueprints.common.extensions import db
+from blueprints.org.models import Enterprise, ScoringMethod
+from blueprints.risk_points import grading
+from blueprints.risk_points.models import (CheckLevel, ChecklistItem, ChecklistVersion,
+                                           Frequency, Grade, QRToken, RiskPoint)
+
+
+@dataclass
+class ItemData:
+    text: str
+    standard: str = ""
+    frequency: str = Frequency.SHIFT.value
+    every_hours: int | None = None
+    level: str = CheckLevel.TEAM.value
+
+
+@dataclass
+class RiskPointData:
+    code: str
+    name: str
+    department_id: int
+    location: str = ""
+    team_id: int | None = None
+    responsible_user_id: int | None = None
+    control_level: str = "team"
+    hazard_factors: str = ""
+    accident_types: str = ""
+    control_measures: str = ""
+    lec: tuple[float, float, float] | None = None
+    ls: tuple[int, int] | None = None
+    items: list[ItemData] = field(default_factory=list)
+
+
+def new_token() -> str:
+    # 128 bits: unguessable, and short enough for a small QR code.
+    return secrets.token_urlsafe(16)
+
+
+def score(enterprise: Enterprise, data: RiskPointData) -> grading.Scored:
+    if enterprise.scoring_method == ScoringMethod.LEC.value:
+        if data.lec is None:
+            raise grading.InvalidScore("LEC values missing")
+        return grading.score_lec(enterprise, *data.lec)
+    if data.ls is None:
+        raise grading.InvalidScore("L and S missing")
+    return grading.score_ls(enterprise, *data.ls)
+
+
+def _apply(point: RiskPoint, enterprise: Enterprise, data: RiskPointData) -> None:
+    scored = score(enterprise, data)
+    for name in ("code", "name", "location", "department_id", "team_id", "responsible_user_id",
+                 "control_level", "hazard_factors", "accident_types", "control_measures"):
+        setattr(point, name, getattr(data, name))
+    point.scoring_method = scored.method
+    point.lec_l, point.lec_e, point.lec_c = data.lec if scored.method == "LEC" else (None, None, None)
+    point.ls_l, point.ls_s = data.ls if scored.method == "LS" else (None, None)
+    point.score = scored.score
+    point.computed_grade = scored.grade.value
+
+
+def create_risk_point(enterprise: Enterprise, data: RiskPointData, actor_id: int | None) -> RiskPoint:
+    point = RiskPoint(enterprise_id=enterprise.id)
+    _apply(point, enterprise, data)
+    db.session.add(point)
+    db.session.flush()
+    db.session.add(QRToken(enterprise_id=enterprise.id, risk_point_id=point.id, token=new_token()))
+    save_checklist(point, data.items, actor_id)
+    audit.record(enterprise.id, actor_id, "risk_point.created", point, grade=point.computed_grade,
+                 score=point.score)
+    return point
+
+
+def update_risk_point(point: RiskPoint, enterprise: Enterprise, data: RiskPointData,
+                      actor_id: int) -> RiskPoint:
+    before = {"grade": point.computed_grade, "score": point.score}
+    _apply(point, enterprise, data)
+    audit.record(enterprise.id, actor_id, "risk_point.updated", point, before=before,
+                 grade=point.computed_grade, score=point.score)
+    return point
+
+
+def set_override(point: RiskPoint, grade: Grade | None, reason: str, actor_id: int) -> None:
+    """An override needs a reason; clearing it returns to the computed grade. Both are logged."""
+    if grade is not None and not reason.strip():
+        raise ValueError("reason required")
+    point.override_grade = grade.value if grade else None
+    point.override_reason = reason.strip() if grade else None
+    audit.record(point.enterprise_id, actor_id, "risk_point.grade_override", point,
+                 computed=point.computed_grade, override=point.override_grade, reason=reason.strip())
+
+
+def rotate_token(point: RiskPoint, actor_id: int) -> QRToken:
+    """Old labels stop working; their scans get a clear message."""
+    moment = clock.now()
+    for token in point.tokens:
+        if token.retired_at is None:
+            token.retired_at = moment
+    token = QRToken(enterprise_id=point.enterprise_id, risk_point_id=point.id, token=new_token())
+    db.session.add(token)
+    db.session.flush()
+    db.session.refresh(point)
+    audit.record(point.enterprise_id, actor_id, "risk_point.token_rotated", point)
+    return token
+
+
+def save_checklist(point: RiskPoint, items: list[ItemData], actor_id: int | None) -> ChecklistVersion:
+    """Always a new version: what was checked against an older one stays as it was."""
+    last = db.session.scalar(select(ChecklistVersion.number).where(
+        ChecklistVersion.risk_point_id == point.id).order_by(ChecklistVersion.number.desc()).limit(1))
+    version = ChecklistVersion(enterprise_id=point.enterprise_id, risk_point_id=point.id,
+                               number=(last or 0) + 1, created_by_id=actor_id)
+    db.session.add(version)
+    db.session.flush()
+    for position, item in enumerate(items, start=1):
+        db.session.add(ChecklistItem(
+            enterprise_id=point.enterprise_id, version_id=version.id, position=position,
+            text=item.text, standard=item.standard, frequency=item.frequency,
+            every_hours=item.every_hours if item.frequency == Frequency.HOURS.value else None,
+            level=item.level))
+    db.session.flush()
+    db.session.refresh(point)
+    return version
+
+
+def token_lookup(token: str) -> QRToken | None:
+    return db.session.scalar(select(QRToken).where(QRToken.token == token))

@@ -1,0 +1,113 @@
+"""Test data makers: each makes rows in the current session and flushes."""
+import itertools
+from dataclasses import dataclass
+from datetime import time
+
+from werkzeug.security import generate_password_hash
+
+from blueprints.common.extensions import db
+from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
+from blueprints.risk_points import services as rp
+
+PASSWORD = "correct horse 9"
+# A cheap hash: the real one (scrypt) costs ~100 ms per user and per login.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+_seq = itertools.count(1)
+
+
+def make_enterprise(**kw) -> Enterprise:
+    n = next(_seq)
+    enterprise = Enterprise(code=kw.pop("code", f"e{n}"), name=kw.pop("name", f"企业{n}"), **kw)
+    db.session.add(enterprise)
+    db.session.flush()
+    return enterprise
+
+
+def make_department(enterprise, name=None) -> Department:
+    department = Department(enterprise_id=enterprise.id, name=name or f"车间{next(_seq)}")
+    db.session.add(department)
+    db.session.flush()
+    return department
+
+
+def make_team(department, name=None, shifts=()) -> Team:
+    """shifts: [(name, start time, end time)]; none means the team works by calendar day."""
+    team = Team(enterprise_id=department.enterprise_id, department_id=department.id,
+                name=name or f"班组{next(_seq)}")
+    db.session.add(team)
+    db.session.flush()
+    for shift_name, start, end in shifts:
+        db.session.add(Shift(enterprise_id=team.enterprise_id, team_id=team.id, name=shift_name,
+                             start=start, end=end))
+    db.session.flush()
+    db.session.refresh(team)
+    return team
+
+
+def make_user(enterprise, role=Role.WORKER, team=None, department=None, password=PASSWORD,
+              **kw) -> User:
+    n = next(_seq)
+    user = User(enterprise_id=enterprise.id, employee_no=kw.pop("employee_no", f"E{n:04d}"),
+                name=kw.pop("name", f"员工{n}"), mobile=kw.pop("mobile", f"139{n:08d}"),
+                role=role.value, team_id=team.id if team else None,
+                department_id=(department.id if department else team.department_id if team else None),
+                **kw)
+    if password == PASSWORD:
+        user.password_hash = _PASSWORD_HASH
+    else:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_risk_point(enterprise, department, team=None, items=None, lec=(3, 6, 15), ls=(3, 3),
+                    actor=None, **kw):
+    data = rp.RiskPointData(
+        code=kw.pop("code", f"RP-{next(_seq)}"), name=kw.pop("name", "反应釜"),
+        department_id=department.id, team_id=team.id if team else None,
+        lec=lec, ls=ls,
+        items=items if items is not None else [rp.ItemData("压力表读数正常"), rp.ItemData("无泄漏")],
+        **kw)
+    point = rp.create_risk_point(enterprise, data, actor.id if actor else None)
+    db.session.flush()
+    return point
+
+
+@dataclass
+class StandardEnterprise:
+    enterprise: Enterprise
+    department: Department
+    team: Team
+    worker: User
+    worker2: User
+    team_leader: User
+    dept_head: User
+    safety_officer: User
+    director: User
+    principal: User
+    admin: User
+    point: object
+
+
+def standard_enterprise(**enterprise_kw) -> StandardEnterprise:
+    enterprise = make_enterprise(**enterprise_kw)
+    department = make_department(enterprise, "合成车间")
+    office = make_department(enterprise, "安全环保部")
+    team = make_team(department, "合成甲班", shifts=[("白班", time(8), time(20)),
+                                                    ("夜班", time(20), time(8))])
+    s = StandardEnterprise(
+        enterprise=enterprise, department=department, team=team,
+        worker=make_user(enterprise, Role.WORKER, team=team),
+        worker2=make_user(enterprise, Role.WORKER, team=team),
+        team_leader=make_user(enterprise, Role.TEAM_LEADER, team=team),
+        dept_head=make_user(enterprise, Role.DEPT_HEAD, department=department),
+        safety_officer=make_user(enterprise, Role.SAFETY_OFFICER, department=office),
+        director=make_user(enterprise, Role.SAFETY_DIRECTOR, department=office),
+        principal=make_user(enterprise, Role.PRINCIPAL, department=office),
+        admin=make_user(enterprise, Role.ADMIN, department=office),
+        point=None,
+    )
+    s.point = make_risk_point(enterprise, department, team, actor=s.safety_officer)
+    db.session.commit()
+    return s

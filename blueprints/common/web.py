@@ -1,12 +1,13 @@
 """Request-wide behaviour: login by default, htmx partials, errors, headers."""
-from flask import (Flask, current_app, redirect, render_template, request, url_for)
+from flask import (Flask, current_app, redirect, render_template, request,
+                   send_from_directory, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from blueprints.common.access import is_public
+from blueprints.common.access import is_public, public
 from blueprints.common.extensions import db, login_manager
 from blueprints.org.models import Role, User
 
@@ -102,3 +103,12 @@ def register(app: Flask) -> None:
     @app.route("/")
     def index():
         return redirect(url_for("dashboard.home"))
+
+    @app.route("/sw.js")
+    @public
+    def service_worker():
+        # Served from the root so that its scope is the whole app, never cached stale.
+        response = send_from_directory(app.static_folder, "sw.js", max_age=0)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["Service-Worker-Allowed"] = "/"
+        return response

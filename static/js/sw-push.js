@@ -1,0 +1,1 @@
+/* Push and notification-click handlers (filled in by the notifications work). */

@@ -1,1 +1,320 @@
-from blueprints.org import bp  # noqa: F401
+"""Departments, teams, shifts, people, the enterprise's settings and one's own account."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.common.access import get_owned, roles_required
+from blueprints.common.extensions import db
+from blueprints.common.web import render
+from blueprints.org import bp, forms, services
+from blueprints.org.models import Department, Role, Shift, Team, User
+
+manager_only = roles_required(*services.MANAGERS)
+
+
+def _save(form, change):
+    """For a valid submitted form, runs change(), commits and returns its result; on a
+    refusal shows the reasons on the form and returns None (nothing is written)."""
+    if not form.validate_on_submit():
+        return None
+    return _apply(change, form)
+
+
+def _apply(change, form=None):
+    try:
+        result = change()
+    except services.OrgError as refused:
+        db.session.rollback()
+        if form is None:
+            raise
+        forms.show_errors(form, refused.errors)
+        return None
+    db.session.commit()
+    return result
+
+
+def _page(template: str, **context):
+    """A form page: 400 when a submitted form comes back with errors."""
+    return render_template(template, **context), 400 if request.method == "POST" else 200
+
+
+def _outcome(page, row, change, success_url: str, message: str):
+    """The end of a button that acts on a row: on success back to success_url, on a
+    refusal the row's own page with the reason."""
+    try:
+        _apply(change)
+    except services.OrgError as refused:
+        return page(row, errors=list(refused.errors.values()), status=400)
+    flash(message, "success")
+    return redirect(success_url)
+
+
+def _state_change(row, page, edit_url: str, gone_url: str):
+    """Deactivate, reactivate or (for a row nothing refers to) delete."""
+    if request.form.get("action") == "delete":
+        return _outcome(page, row, lambda: services.delete(row, current_user.id), gone_url,
+                        _("Deleted."))
+    active = request.form.get("active") == "1"
+    return _outcome(page, row, lambda: services.set_active(row, active, current_user.id),
+                    edit_url, _("Saved."))
+
+
+# --- people ---------------------------------------------------------------------------------
+
+@bp.route("/org/users")
+@manager_only
+def users():
+    wanted = services.UserFilter(q=request.args.get("q", ""),
+                                 department_id=request.args.get("department", type=int),
+                                 role=request.args.get("role", ""),
+                                 page=request.args.get("page", 1, type=int))
+    page = services.search_users(current_user.enterprise_id, wanted)
+    return render("org/users.html", "org/_user_list.html", page=page, wanted=wanted,
+                  departments=services.departments(current_user.enterprise_id), roles=list(Role))
+
+
+def _user_form(form_class, user=None):
+    form = form_class(obj=user)
+    enterprise_id = current_user.enterprise_id
+    current = forms.unit_value(user) if user else None
+    form.set_units(services.departments(enterprise_id), services.teams(enterprise_id), current)
+    if user is not None and not form.is_submitted():
+        form.unit.data = current
+    return form
+
+
+def _user_data(form) -> services.UserData:
+    team_id, department_id = form.placement()
+    return services.UserData(employee_no=form.employee_no.data, name=form.name.data,
+                             role=form.role.data, mobile=form.mobile.data or "",
+                             team_id=team_id, department_id=department_id,
+                             password=form.password.data if "password" in form else None)
+
+
+@bp.route("/org/users/new", methods=["GET", "POST"])
+@manager_only
+def new_user():
+    form = _user_form(forms.NewUserForm)
+    user = _save(form, lambda: services.save_user(current_user.enterprise_id, _user_data(form),
+                                                  current_user.id))
+    if user:
+        flash(_("%(name)s was added.", name=user.name), "success")
+        return redirect(url_for("org.users"))
+    return _page("org/user_new.html", form=form)
+
+
+def _user_page(user, form=None, password_form=None, errors=(), status=200):
+    return render_template(
+        "org/user_edit.html", user=user, form=form or _user_form(forms.UserForm, user),
+        password_form=password_form or forms.ResetPasswordForm(formdata=None),
+        may_delete=services.may_delete(user), errors=errors), status
+
+
+@bp.route("/org/users/<int:user_id>", methods=["GET", "POST"])
+@manager_only
+def edit_user(user_id):
+    user = get_owned(User, user_id)
+    form = _user_form(forms.UserForm, user)
+    if _save(form, lambda: services.save_user(user.enterprise_id, _user_data(form),
+                                              current_user.id, user)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("org.users"))
+    return _user_page(user, form=form, status=400 if request.method == "POST" else 200)
+
+
+@bp.route("/org/users/<int:user_id>/password", methods=["POST"])
+@manager_only
+def reset_password(user_id):
+    user = get_owned(User, user_id)
+    form = forms.ResetPasswordForm()
+    if _save(form, lambda: services.reset_password(user, form.password.data, current_user.id)):
+        flash(_("The new password is set. Tell it to %(name)s in person.", name=user.name),
+              "success")
+        return redirect(url_for("org.edit_user", user_id=user.id))
+    return _user_page(user, password_form=form, status=400)
+
+
+@bp.route("/org/users/<int:user_id>/state", methods=["POST"])
+@manager_only
+def user_state(user_id):
+    user = get_owned(User, user_id)
+    return _state_change(user, _user_page, url_for("org.edit_user", user_id=user.id),
+                         url_for("org.users"))
+
+
+# --- departments ----------------------------------------------------------------------------
+
+@bp.route("/org/departments")
+@manager_only
+def departments():
+    return render_template("org/departments.html",
+                           departments=services.departments(current_user.enterprise_id),
+                           past_midnight=services.runs_past_midnight)
+
+
+@bp.route("/org/departments/new", methods=["GET", "POST"])
+@manager_only
+def new_department():
+    form = forms.DepartmentForm()
+    if _save(form, lambda: services.save_department(current_user.enterprise_id, form.name.data,
+                                                    current_user.id)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("org.departments"))
+    return _page("org/department_edit.html", form=form, department=None)
+
+
+def _department_page(department, form=None, errors=(), status=200):
+    return render_template("org/department_edit.html", department=department,
+                           form=form or forms.DepartmentForm(obj=department),
+                           may_delete=services.may_delete(department), errors=errors), status
+
+
+@bp.route("/org/departments/<int:department_id>", methods=["GET", "POST"])
+@manager_only
+def edit_department(department_id):
+    department = get_owned(Department, department_id)
+    form = forms.DepartmentForm(obj=department)
+    if _save(form, lambda: services.save_department(department.enterprise_id, form.name.data,
+                                                    current_user.id, department)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("org.departments"))
+    return _department_page(department, form, status=400 if request.method == "POST" else 200)
+
+
+@bp.route("/org/departments/<int:department_id>/state", methods=["POST"])
+@manager_only
+def department_state(department_id):
+    department = get_owned(Department, department_id)
+    return _state_change(department, _department_page,
+                         url_for("org.edit_department", department_id=department.id),
+                         url_for("org.departments"))
+
+
+# --- teams and shifts -----------------------------------------------------------------------
+
+def _team_form(team=None):
+    form = forms.TeamForm(obj=team)
+    forms.set_departments(form.department_id, [
+        d for d in services.departments(current_user.enterprise_id)
+        if d.active or (team and d.id == team.department_id)])
+    if team is None and not form.is_submitted():
+        form.department_id.data = request.args.get("department", type=int)
+    return form
+
+
+def _team_data(form) -> services.TeamData:
+    return services.TeamData(name=form.name.data, department_id=form.department_id.data)
+
+
+@bp.route("/org/teams/new", methods=["GET", "POST"])
+@manager_only
+def new_team():
+    form = _team_form()
+    team = _save(form, lambda: services.save_team(current_user.enterprise_id, _team_data(form),
+                                                  current_user.id))
+    if team:
+        flash(_("Saved. Now add the team's shifts, if it works in shifts."), "success")
+        return redirect(url_for("org.edit_team", team_id=team.id))
+    return _page("org/team_new.html", form=form)
+
+
+def _team_page(team, form=None, shift_form=None, errors=(), status=200):
+    return render_template("org/team_edit.html", team=team, form=form or _team_form(team),
+                           shift_form=shift_form or forms.ShiftForm(formdata=None),
+                           may_delete=services.may_delete(team), errors=errors,
+                           past_midnight=services.runs_past_midnight), status
+
+
+@bp.route("/org/teams/<int:team_id>", methods=["GET", "POST"])
+@manager_only
+def edit_team(team_id):
+    team = get_owned(Team, team_id)
+    form = _team_form(team)
+    if _save(form, lambda: services.save_team(team.enterprise_id, _team_data(form),
+                                              current_user.id, team)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("org.departments"))
+    return _team_page(team, form=form, status=400 if request.method == "POST" else 200)
+
+
+@bp.route("/org/teams/<int:team_id>/state", methods=["POST"])
+@manager_only
+def team_state(team_id):
+    team = get_owned(Team, team_id)
+    return _state_change(team, _team_page, url_for("org.edit_team", team_id=team.id),
+                         url_for("org.departments"))
+
+
+def _shift_data(form) -> services.ShiftData:
+    return services.ShiftData(name=form.name.data, start=form.start.data, end=form.end.data)
+
+
+@bp.route("/org/teams/<int:team_id>/shifts", methods=["POST"])
+@manager_only
+def add_shift(team_id):
+    team = get_owned(Team, team_id)
+    form = forms.ShiftForm()
+    if _save(form, lambda: services.save_shift(team, _shift_data(form), current_user.id)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("org.edit_team", team_id=team.id))
+    return _team_page(team, shift_form=form, status=400)
+
+
+def _shift_page(shift, form=None, errors=(), status=200):
+    return render_template("org/shift_edit.html", shift=shift,
+                           form=form or forms.ShiftForm(obj=shift), errors=errors,
+                           may_delete=services.may_delete(shift)), status
+
+
+@bp.route("/org/shifts/<int:shift_id>", methods=["GET", "POST"])
+@manager_only
+def edit_shift(shift_id):
+    shift = get_owned(Shift, shift_id)
+    form = forms.ShiftForm(obj=shift)
+    if _save(form, lambda: services.save_shift(shift.team, _shift_data(form), current_user.id,
+                                               shift)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("org.edit_team", team_id=shift.team_id))
+    return _shift_page(shift, form, status=400 if request.method == "POST" else 200)
+
+
+@bp.route("/org/shifts/<int:shift_id>/delete", methods=["POST"])
+@manager_only
+def delete_shift(shift_id):
+    """Shifts have no inactive state: one that records refer to stays."""
+    shift = get_owned(Shift, shift_id)
+    return _outcome(_shift_page, shift, lambda: services.delete(shift, current_user.id),
+                    url_for("org.edit_team", team_id=shift.team_id), _("Deleted."))
+
+
+# --- the enterprise's settings and one's own account ----------------------------------------
+
+@bp.route("/org/settings", methods=["GET", "POST"])
+@roles_required(*services.SETTINGS_EDITORS)
+def settings():
+    enterprise = current_user.enterprise
+    form = forms.SettingsForm(obj=enterprise)
+
+    def change():
+        values = {name: form[name].data for name in ("name", "timezone", "scoring_method")}
+        bands = {name: form[name].data for name in services.BAND_FIELDS}
+        return services.update_settings(enterprise, services.SettingsData(**values, **bands),
+                                        current_user.id)
+
+    if _save(form, change):
+        flash(_("Saved. Existing risk points keep their grade until they are scored again."),
+              "success")
+        return redirect(url_for("org.settings"))
+    return _page("org/settings.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    form = forms.OwnPasswordForm()
+    if _save(form, lambda: services.change_own_password(current_user, form.current.data,
+                                                         form.new.data)):
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("org.account"))
+    return _page("org/account.html", form=form,
+                 may_edit_settings=current_user.has_role(*services.SETTINGS_EDITORS),
+                 may_manage=current_user.has_role(*services.MANAGERS))

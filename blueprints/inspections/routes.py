@@ -1,10 +1,21 @@
-from flask import redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
+from blueprints.common import clock
+from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
-from blueprints.inspections import bp, services
+from blueprints.inspections import bp, due, forms, services
+from blueprints.inspections.models import Inspection
+from blueprints.photos.services import PhotoRejected
 from blueprints.risk_points import services as rp_services
+from blueprints.risk_points.models import CheckLevel, RiskPoint
+
+
+def local_time(moment, fmt="%Y-%m-%d %H:%M"):
+    """A naive UTC time as the enterprise's wall-clock time."""
+    return clock.to_local(moment, current_user.enterprise.timezone).strftime(fmt)
 
 
 @bp.route("/q/<token>")
@@ -21,3 +32,87 @@ def scan(token):
     services.record_scan(current_user, qr, request.headers.get("User-Agent", ""))
     db.session.commit()
     return redirect(url_for("inspections.check", point_id=qr.risk_point_id))
+
+
+def _form(point, level, frequency_key, version, items, error=None, status=200):
+    others = [u for u in due.units_of_point(point, current_user.enterprise.timezone)
+              if (u.level, u.frequency_key) != (level, frequency_key)
+              and services.may_check(current_user, point, u.level)]
+    unit = due.unit_state(point, level, frequency_key, items, current_user.enterprise.timezone)
+    return render_template("inspections/check.html", point=point, unit=unit, version=version,
+                           items=items, others=others, error=error, values=request.form,
+                           local_time=local_time), status
+
+
+@bp.route("/points/<int:point_id>/check", methods=["GET"])
+def check(point_id):
+    """The one check screen: the chosen unit's items, each with 正常 / 异常 / 不适用."""
+    point = get_owned(RiskPoint, point_id)
+    unit = services.choose_unit(current_user, point, request.args.get("level"),
+                                request.args.get("freq"))
+    if unit is None:
+        if request.args.get("level") or request.args.get("freq"):
+            abort(404)
+        return render_template("inspections/no_checklist.html", point=point)
+    if not services.may_check(current_user, point, unit.level):
+        abort(403)
+    return _form(point, unit.level, unit.frequency_key, point.checklist, unit.items)
+
+
+@bp.route("/points/<int:point_id>/check", methods=["POST"])
+def submit(point_id):
+    point = get_owned(RiskPoint, point_id)
+    client_uuid = (request.form.get("client_uuid") or "")[:64] or None
+    repeat = services.by_client_uuid(client_uuid)
+    if repeat is not None:
+        return redirect(url_for("inspections.record", inspection_id=repeat.id))
+    level, frequency_key = request.form.get("level", ""), request.form.get("freq", "")
+    if not services.may_check(current_user, point, level):
+        abort(403)
+    try:
+        version, items = services.unit_items(point, forms.int_or_none(request.form.get("version_id")),
+                                             level, frequency_key)
+    except services.CheckRefused:
+        abort(400)
+    try:
+        result = services.submit_check(
+            current_user, point, level, frequency_key,
+            forms.answers(request.form, request.files, [item.id for item in items]),
+            done_at=forms.parse_client_time(request.form.get("done_at")),
+            client_uuid=client_uuid, version_id=version.id,
+            scan=forms.scan_info(request.form), user_agent=request.headers.get("User-Agent", ""))
+        db.session.commit()
+    except (services.CheckRefused, PhotoRejected) as refused:
+        db.session.rollback()
+        return _form(point, level, frequency_key, version, items, error=str(refused), status=400)
+    except IntegrityError:
+        # The same submission raced itself in from two requests: answer with the first.
+        db.session.rollback()
+        repeat = services.by_client_uuid(client_uuid)
+        if repeat is None:
+            raise
+        return redirect(url_for("inspections.record", inspection_id=repeat.id))
+    if result.outdated_version:
+        flash(_("The checklist was changed while you were checking. Your answers were saved "
+                "against the version you saw; the next check uses the new one."), "error")
+    return redirect(url_for("inspections.record", inspection_id=result.inspection.id))
+
+
+@bp.route("/inspections/<int:inspection_id>")
+def record(inspection_id):
+    """What was checked, when, by whom, with or without a scan, and the hazards raised."""
+    inspection = get_owned(Inspection, inspection_id)
+    if not services.can_view(current_user, inspection):
+        abort(404)
+    return render_template("inspections/record.html", inspection=inspection,
+                           hazards=services.hazards_of(inspection), local_time=local_time,
+                           hazard_url=_hazard_url, result_labels=services.RESULT_LABELS,
+                           unit_label=f"{CheckLevel(inspection.level).label} · "
+                                      f"{due.frequency_label(inspection.frequency_key)}")
+
+
+def _hazard_url(hazard):
+    # The hazards area is built alongside; until its page exists the plain path is used.
+    if "hazards.detail" in current_app.view_functions:
+        return url_for("hazards.detail", hazard_id=hazard.id)
+    return f"/hazards/{hazard.id}"

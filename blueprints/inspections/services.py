@@ -1,13 +1,61 @@
 """Scans and checks. Plain data in, rows out; the caller commits."""
-from datetime import datetime
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.inspections.models import Scan
-from blueprints.org.models import User
-from blueprints.risk_points.models import QRToken
+from blueprints.hazards import services as hazard_services
+from blueprints.hazards.models import Hazard
+from blueprints.inspections import due
+from blueprints.inspections.models import Inspection, InspectionAnswer, Scan
+from blueprints.org.models import Role, User
+from blueprints.photos import services as photo_services
+from blueprints.photos.models import Photo
+from blueprints.risk_points.models import CheckLevel, ChecklistVersion, QRToken, RiskPoint
+
+# A check counts as made on the spot when its maker scanned the point this long before.
+SCAN_WINDOW = timedelta(minutes=30)
+# A phone's clock may run a little fast; a check from further ahead is refused.
+MAX_CLOCK_AHEAD = timedelta(minutes=5)
+# Checks kept offline longer than this are refused: they no longer prove much.
+MAX_CHECK_AGE = timedelta(days=7)
+
+OK, ABNORMAL, NA = "ok", "abnormal", "na"
+RESULTS = (OK, ABNORMAL, NA)
+RESULT_LABELS = {OK: _l("OK"), ABNORMAL: _l("Abnormal"), NA: _l("N/A")}
+
+
+class CheckRefused(ValueError):
+    """The message is for the user, in their language."""
+
+
+@dataclass
+class Answer:
+    item_id: int
+    result: str
+    note: str = ""
+    photo: bytes | None = None     # raw upload, checked and shrunk here
+    photo_id: int | None = None    # a photo uploaded earlier (offline sync)
+
+
+@dataclass
+class ScanInfo:
+    """A scan the phone made offline and sends along with the check."""
+    token: str
+    scanned_at: datetime
+    client_uuid: str | None = None
+
+
+@dataclass
+class CheckResult:
+    inspection: Inspection
+    hazards: list[Hazard] = field(default_factory=list)
+    repeat: bool = False           # the same client UUID was sent before
+    outdated_version: bool = False  # the checklist changed while the user was checking
 
 
 def record_scan(user: User, token: QRToken, user_agent: str, scanned_at: datetime | None = None,
@@ -24,3 +72,182 @@ def record_scan(user: User, token: QRToken, user_agent: str, scanned_at: datetim
     db.session.add(scan)
     db.session.flush()
     return scan
+
+
+def scan_before(user: User, point: RiskPoint, moment: datetime) -> Scan | None:
+    """The user's latest scan of the point within SCAN_WINDOW before the moment."""
+    return db.session.scalar(select(Scan).where(
+        Scan.user_id == user.id, Scan.risk_point_id == point.id,
+        Scan.scanned_at >= moment - SCAN_WINDOW, Scan.scanned_at <= moment,
+    ).order_by(Scan.scanned_at.desc()).limit(1))
+
+
+def check_client_time(moment: datetime | None) -> datetime:
+    """The phone's time of a check, or now; refused when in the future or too old."""
+    current = clock.now()
+    if moment is None:
+        return current
+    if moment > current + MAX_CLOCK_AHEAD:
+        raise CheckRefused(_l("The check's time lies in the future. Please check the phone's clock."))
+    if moment < current - MAX_CHECK_AGE:
+        raise CheckRefused(_l("This check was made more than 7 days ago and can no longer be sent."))
+    return moment
+
+
+def by_client_uuid(client_uuid: str | None) -> Inspection | None:
+    if not client_uuid:
+        return None
+    return db.session.scalar(select(Inspection).where(Inspection.client_uuid == client_uuid))
+
+
+def may_check(user: User, point: RiskPoint, level: str) -> bool:
+    """Anyone may do a team check; workshop checks fall to the department head and the
+    safety staff; enterprise checks to the safety staff and the principal."""
+    if user.enterprise_id != point.enterprise_id:
+        return False
+    if level == CheckLevel.TEAM.value:
+        return True
+    safety = user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
+    if level == CheckLevel.WORKSHOP.value:
+        return safety or (user.has_role(Role.DEPT_HEAD)
+                          and user.effective_department_id == point.department_id)
+    return safety
+
+
+def choose_unit(user: User, point: RiskPoint, level: str | None = None,
+                frequency_key: str | None = None) -> due.DueUnit | None:
+    """The unit asked for; else the most urgent of the user's own; else the point's first."""
+    tz_name = user.enterprise.timezone
+    units = due.units_of_point(point, tz_name)
+    if level or frequency_key:
+        return next((u for u in units
+                     if u.level == level and u.frequency_key == frequency_key), None)
+    mine = sorted((u for u in units if u.level in due.levels_for(user)), key=due.DueUnit.sort_key)
+    return (mine or units or [None])[0]
+
+
+def unit_items(point: RiskPoint, version_id: int | None, level: str, frequency_key: str):
+    """The checklist version (current when not given) and its items of this unit."""
+    version = point.checklist if version_id is None else db.session.get(ChecklistVersion, version_id)
+    if version is None or version.risk_point_id != point.id:
+        raise CheckRefused(_l("This checklist is not known. Please reload the page."))
+    items = [item for item in version.items
+             if item.level == level and item.frequency_key == frequency_key]
+    if not items:
+        raise CheckRefused(_l("This checklist has no items of this kind. Please reload the page."))
+    return version, items
+
+
+def _validate(answers: list[Answer], items) -> dict[int, Answer]:
+    by_item = {a.item_id: a for a in answers}
+    if set(by_item) - {item.id for item in items}:
+        raise CheckRefused(_l("Some answers do not belong to this checklist. Please reload the page."))
+    for item in items:
+        answer = by_item.get(item.id)
+        if answer is None or answer.result not in RESULTS:
+            raise CheckRefused(_l("Please answer every item: “%(item)s” has no answer.",
+                                  item=item.text))
+        if answer.result == ABNORMAL and not (answer.note.strip() or answer.photo or answer.photo_id):
+            raise CheckRefused(_l("“%(item)s” is marked abnormal: please add a note or a photo.",
+                                  item=item.text))
+    return by_item
+
+
+def _photo_id(user: User, answer: Answer) -> int | None:
+    if answer.photo:
+        return photo_services.save_photo(answer.photo, user.enterprise_id, user.id).id
+    if answer.photo_id:
+        photo = db.session.get(Photo, answer.photo_id)
+        if photo is None or photo.enterprise_id != user.enterprise_id:
+            raise CheckRefused(_l("A photo of this check was not found. Please take it again."))
+        return photo.id
+    return None
+
+
+def _offline_scan(user: User, point: RiskPoint, scan: ScanInfo | None, user_agent: str) -> None:
+    """Records a scan the phone made offline. A token of another point, a replaced label or
+    an impossible time proves nothing and is ignored: the check is then flagged no-scan."""
+    if scan is None:
+        return
+    qr = db.session.scalar(select(QRToken).where(QRToken.token == scan.token))
+    current = clock.now()
+    if (qr is None or qr.risk_point_id != point.id
+            or (qr.retired_at is not None and qr.retired_at <= scan.scanned_at)
+            or not current - MAX_CHECK_AGE <= scan.scanned_at <= current + MAX_CLOCK_AHEAD):
+        return
+    record_scan(user, qr, user_agent, scanned_at=scan.scanned_at, client_uuid=scan.client_uuid,
+                source="offline")
+
+
+def submit_check(user: User, point: RiskPoint, level: str, frequency_key: str,
+                 answers: list[Answer], done_at: datetime | None = None,
+                 client_uuid: str | None = None, version_id: int | None = None,
+                 scan: ScanInfo | None = None, user_agent: str = "") -> CheckResult:
+    """Records one check and raises one hazard per abnormal item. Every item of the unit
+    must be answered; anything wrong raises CheckRefused or PhotoRejected before the caller
+    commits (the caller rolls back). The same client UUID again returns the first result."""
+    existing = by_client_uuid(client_uuid)
+    if existing is not None:
+        return CheckResult(existing, hazards_of(existing), repeat=True)
+    if point.enterprise_id != user.enterprise_id:
+        raise CheckRefused(_l("This risk point is not known."))
+    done_at = check_client_time(done_at)
+    version, items = unit_items(point, version_id, level, frequency_key)
+    by_item = _validate(answers, items)
+    _offline_scan(user, point, scan, user_agent)
+    found_scan = scan_before(user, point, done_at)
+    inspection = Inspection(
+        enterprise_id=user.enterprise_id, client_uuid=client_uuid or str(uuid.uuid4()),
+        risk_point_id=point.id, checklist_version_id=version.id, level=level,
+        frequency_key=frequency_key, user_id=user.id, done_at=done_at, received_at=clock.now(),
+        scan_id=found_scan.id if found_scan else None, no_scan=found_scan is None)
+    db.session.add(inspection)
+    db.session.flush()
+    hazards = []
+    for item in items:
+        answer = by_item[item.id]
+        photo_id = _photo_id(user, answer)
+        note = answer.note.strip()
+        db.session.add(InspectionAnswer(
+            enterprise_id=user.enterprise_id, inspection_id=inspection.id, item_id=item.id,
+            result=answer.result, note=note, photo_id=photo_id))
+        if answer.result == ABNORMAL:
+            hazards.append(hazard_services.report_hazard(user, hazard_services.HazardReport(
+                description=f"{item.text}：{note}" if note else item.text,
+                department_id=point.department_id, team_id=point.team_id,
+                risk_point_id=point.id, inspection_id=inspection.id, checklist_item_id=item.id,
+                location=point.location, photo_id=photo_id, found_at=done_at,
+                client_uuid=f"{inspection.client_uuid}:{item.id}")))
+    db.session.flush()
+    db.session.refresh(inspection)
+    return CheckResult(inspection, hazards,
+                       outdated_version=point.checklist is not None and version.id != point.checklist.id)
+
+
+def hazards_of(inspection: Inspection) -> list[Hazard]:
+    return list(db.session.scalars(select(Hazard).where(
+        Hazard.inspection_id == inspection.id).order_by(Hazard.id)))
+
+
+def visible_inspections(user: User):
+    """A filter: workers see their own checks, team leaders the team's, department heads
+    the department's, the safety staff, the principal and the admin the enterprise's."""
+    in_enterprise = Inspection.enterprise_id == user.enterprise_id
+    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL, Role.ADMIN):
+        return in_enterprise
+    own = Inspection.user_id == user.id
+    if user.has_role(Role.TEAM_LEADER) and user.team_id is not None:
+        team_points = select(RiskPoint.id).where(RiskPoint.team_id == user.team_id)
+        team_people = select(User.id).where(User.team_id == user.team_id)
+        return in_enterprise & or_(own, Inspection.risk_point_id.in_(team_points),
+                                   Inspection.user_id.in_(team_people))
+    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
+        dept_points = select(RiskPoint.id).where(
+            RiskPoint.department_id == user.effective_department_id)
+        return in_enterprise & or_(own, Inspection.risk_point_id.in_(dept_points))
+    return in_enterprise & own
+
+
+def can_view(user: User, inspection: Inspection) -> bool:
+    return db.session.scalar(select(Inspection.id).where(
+        Inspection.id == inspection.id, visible_inspections(user))) is not None

@@ -1,0 +1,87 @@
+/* The check form: shrink photos on the phone, stamp the submission with its UUID and
+   the phone's time, and hint at abnormal items missing a note or photo. Without this
+   script the form still works: the raw photo uploads and the server shrinks it. */
+(function () {
+  "use strict";
+  var form = document.getElementById("check-form");
+  if (!form) return;
+  var MAX_SIDE = 1600, QUALITY = 0.8;
+  var pending = 0;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    if (window.crypto && crypto.getRandomValues) crypto.getRandomValues(b);
+    else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function shrink(input) {
+    var file = input.files && input.files[0];
+    if (!file || !/^image\//.test(file.type) || typeof DataTransfer === "undefined") return;
+    pending++;
+    var url = URL.createObjectURL(file);
+    var img = new Image();
+    function done() { URL.revokeObjectURL(url); pending--; }
+    img.onerror = done;
+    img.onload = function () {
+      var scale = Math.min(1, MAX_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(img.naturalWidth * scale);
+      canvas.height = Math.round(img.naturalHeight * scale);
+      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob(function (blob) {
+        // Keep the original when shrinking would not help (a small photo already).
+        if (blob && blob.size < file.size) {
+          var dt = new DataTransfer();
+          dt.items.add(new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", {type: "image/jpeg"}));
+          input.files = dt.files;
+        }
+        done();
+      }, "image/jpeg", QUALITY);
+    };
+    img.src = url;
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.type === "file") shrink(event.target);
+  });
+
+  function missingEvidence() {
+    var items = form.querySelectorAll(".check-item");
+    for (var i = 0; i < items.length; i++) {
+      var abnormal = items[i].querySelector(".r-abnormal:checked");
+      var note = items[i].querySelector("textarea");
+      var photo = items[i].querySelector("input[type=file]");
+      if (abnormal && !note.value.trim() && !(photo.files && photo.files.length)) return note;
+    }
+    return null;
+  }
+
+  form.addEventListener("submit", function (event) {
+    var missing = missingEvidence();
+    var hint = document.getElementById("check-hint");
+    if (missing) {
+      event.preventDefault();
+      hint.hidden = false;
+      missing.focus();
+      return;
+    }
+    if (pending > 0) {  // a photo is still being shrunk: send once it is ready
+      event.preventDefault();
+      setTimeout(function () { form.requestSubmit ? form.requestSubmit() : form.submit(); }, 200);
+      return;
+    }
+    hint.hidden = true;
+    // Made when the user presses submit, not when a queue replays it: a repeat is the same check.
+    if (!form.client_uuid.value) form.client_uuid.value = uuid();
+    if (!form.done_at.value) form.done_at.value = new Date().toISOString();
+    form.querySelector("button[type=submit]").disabled = true;
+  });
+  // Back from the record page (bfcache) or a failed send: the button works again.
+  window.addEventListener("pageshow", function () {
+    form.querySelector("button[type=submit]").disabled = false;
+  });
+})();

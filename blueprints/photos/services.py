@@ -37,8 +37,9 @@ def save_photo(data: bytes, enterprise_id: int, uploaded_by_id: int | None) -> P
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
                 image = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRejected(_l("The photo has too many pixels."))
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise PhotoRejected(_l("This file is not a photo we can read."))
     image = image.convert("RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))

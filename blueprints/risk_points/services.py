@@ -2,11 +2,13 @@
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from blueprints.common import audit, clock
 from blueprints.common.extensions import db
-from blueprints.org.models import Enterprise, ScoringMethod
+from blueprints.org.models import Enterprise, Role, ScoringMethod, Team
 from blueprints.risk_points import grading
 from blueprints.risk_points.models import (CheckLevel, ChecklistItem, ChecklistVersion,
                                            Frequency, Grade, QRToken, RiskPoint)
@@ -131,3 +133,82 @@ def save_checklist(point: RiskPoint, items: list[ItemData], actor_id: int | None
 
 def token_lookup(token: str) -> QRToken | None:
     return db.session.scalar(select(QRToken).where(QRToken.token == token))
+
+
+# --- reading, checking and labelling (used by the HTML views; the CLI and sync may too) ------
+
+# Who keeps risk points and checklists; who may print labels and retire them.
+EDITORS = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR)
+LABEL_KEEPERS = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.ADMIN)
+
+# Every-N-hours checks: at least hourly, at most once a day.
+MAX_EVERY_HOURS = 24
+
+
+def _effective_grade():
+    return func.coalesce(RiskPoint.override_grade, RiskPoint.computed_grade)
+
+
+def list_points(enterprise_id: int, grade: str | None = None,
+                department_id: int | None = None) -> list[RiskPoint]:
+    """Active points, most serious colour first, then by code."""
+    seriousness = case({g.value: g.rank for g in Grade}, value=_effective_grade(), else_=len(Grade))
+    query = (select(RiskPoint)
+             .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.active.is_(True))
+             .options(selectinload(RiskPoint.department))
+             .order_by(seriousness, RiskPoint.code))
+    if grade:
+        query = query.where(_effective_grade() == grade)
+    if department_id:
+        query = query.where(RiskPoint.department_id == department_id)
+    return list(db.session.scalars(query))
+
+
+def points_by_ids(enterprise_id: int, ids: list[int]) -> list[RiskPoint]:
+    """The enterprise's active points among ids (others' ids are silently left out), in
+    list order; no ids means all of them."""
+    points = list_points(enterprise_id)
+    if not ids:
+        return points
+    wanted = set(ids)
+    return [p for p in points if p.id in wanted]
+
+
+def point_errors(enterprise: Enterprise, data: RiskPointData,
+                 point: RiskPoint | None = None) -> dict[str, str]:
+    """Why data cannot be saved, per form field; empty when it can."""
+    errors = {}
+    taken = db.session.scalar(select(RiskPoint.id).where(
+        RiskPoint.enterprise_id == enterprise.id, RiskPoint.code == data.code.strip()))
+    if taken is not None and (point is None or taken != point.id):
+        errors["code"] = _l("Another risk point already has this code.")
+    if data.team_id is not None:
+        team = db.session.get(Team, data.team_id)
+        if team is None or team.department_id != data.department_id:
+            errors["team_id"] = _l("This team is not in the chosen department.")
+    try:
+        score(enterprise, data)
+    except grading.InvalidScore:
+        errors["score"] = (_l("Please pick L, E and C from the lists.")
+                           if enterprise.scoring_method == ScoringMethod.LEC.value
+                           else _l("Please pick L and S from 1 to 5."))
+    return errors
+
+
+def checklist_errors(items: list[ItemData]) -> list[str]:
+    """Why a checklist cannot be saved; empty when it can."""
+    if not items:
+        return [_l("A checklist needs at least one item.")]
+    errors = []
+    for number, item in enumerate(items, start=1):
+        if not item.text.strip():
+            errors.append(_l("Item %(n)s: please describe what to check.", n=number))
+        if item.frequency not in {f.value for f in Frequency}:
+            errors.append(_l("Item %(n)s: please pick how often.", n=number))
+        elif item.frequency == Frequency.HOURS.value and not (
+                item.every_hours and 1 <= item.every_hours <= MAX_EVERY_HOURS):
+            errors.append(_l("Item %(n)s: every how many hours (1 to %(max)s)?", n=number,
+                             max=MAX_EVERY_HOURS))
+        if item.level not in {level.value for level in CheckLevel}:
+            errors.append(_l("Item %(n)s: please pick who checks it.", n=number))
+    return errors

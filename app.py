@@ -39,6 +39,21 @@ def _default_config(app: Flask) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "blueprints" / "translations"),
         # Public base URL printed on QR labels; defaults to the request's host.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # Web Push: keys from the environment, else made by `flask bootstrap` in instance/.
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY")
+        or _read_instance_secret(instance, "vapid_private.pem"),
+        "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY")
+        or _read_instance_secret(instance, "vapid_public.txt"),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:safety@zicha.invalid"),
+        # A day: a phone that is off for the night still gets the message (0 would drop it).
+        "PUSH_TTL_SECONDS": 24 * 3600,
+        "PUSH_TIMEOUT_SECONDS": 10,
+        # The server calls out only to these hosts (tests add their local endpoint).
+        "PUSH_ENDPOINT_ALLOWLIST": ["fcm.googleapis.com", "updates.push.services.mozilla.com",
+                                    "*.notify.windows.com", "web.push.apple.com",
+                                    "*.push.apple.com"],
+        "ROBOT_HOST_ALLOWLIST": ["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn",
+                                 "open.larksuite.com"],
     }
 
 
@@ -72,15 +87,21 @@ def create_app(config: dict | None = None) -> Flask:
     from blueprints.dashboard import bp as dashboard_bp
     from blueprints.hazards import bp as hazards_bp
     from blueprints.inspections import bp as inspections_bp
+    from blueprints.notifications import bp as notifications_bp
     from blueprints.org import bp as org_bp
     from blueprints.photos import bp as photos_bp
     from blueprints.risk_points import bp as risk_points_bp
+    from blueprints.sync import bp as sync_bp
 
     for bp in (auth_bp, dashboard_bp, org_bp, risk_points_bp, inspections_bp,
-               hazards_bp, photos_bp):
+               hazards_bp, photos_bp, notifications_bp, sync_bp):
         app.register_blueprint(bp)
 
     from blueprints.common import cli, web
     cli.register(app)
+    from blueprints.notifications import cli as notifications_cli
+    from blueprints.notifications import services as notifications
+    notifications_cli.register(app)
+    notifications.listen()
     web.register(app)
     return app

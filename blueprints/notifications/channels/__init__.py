@@ -1,0 +1,53 @@
+"""Delivery channels behind one interface. The inbox is the record and is written when
+an alert is claimed (channels/inbox.py); the channels listed here are the doorbells the
+escalation pass rings afterwards. SMS or a voice call would be one more module here.
+
+A channel splits its work so that no database lock is held while the network is slow:
+targets() reads the database, send() only talks to the far side, settle() records.
+"""
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from blueprints.notifications.escalation import Alert
+from blueprints.notifications.models import Delivery
+
+
+@dataclass
+class Target:
+    id: int                      # remembered in Delivery.done_targets once reached
+    label: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    ok: bool
+    retry: bool = False          # passing trouble (429, 5xx, network): try again later
+    gone: bool = False           # the target no longer exists (push 404/410)
+    error: str = ""
+    retry_after: int | None = None
+
+
+class Channel(Protocol):
+    name: str
+
+    def recipient_ids(self, alert: Alert) -> list[int]:
+        """Who gets a claim row for this alert on this channel."""
+
+    def targets(self, delivery: Delivery) -> list[Target]:
+        """Where one delivery goes (a person's devices, one robot), as plain data."""
+
+    def send(self, payload: dict, target: Target) -> Result:
+        """Network only; never raises for the far side's failures."""
+
+    def settle(self, target: Target, result: Result) -> None:
+        """Bookkeeping after sending (forget a dropped device)."""
+
+
+def all_channels() -> list[Channel]:
+    from blueprints.notifications.channels import robot, webpush
+    return [webpush.CHANNEL, robot.CHANNEL]
+
+
+def by_name(name: str) -> Channel:
+    return {channel.name: channel for channel in all_channels()}[name]

@@ -1,0 +1,12 @@
+"""WeCom (企业微信) group robot: a text message; people are mentioned by mobile number."""
+
+
+def build(url: str, secret: str | None, message: dict) -> tuple[str, dict]:
+    content = f"{message['title']}\n{message['body']}\n{message['link']}"
+    return url, {"msgtype": "text",
+                 "text": {"content": content, "mentioned_mobile_list": message["mobiles"]}}
+
+
+def accepted(answer: dict) -> str:
+    """'' when the platform took the message, else its error."""
+    return "" if answer.get("errcode") == 0 else f"{answer.get('errcode')} {answer.get('errmsg', '')}"

@@ -1,0 +1,297 @@
+"""The escalation ladder in one place: who is told, of what, and when.
+
+An Alert names its subject (a hazard), its rung, and its occurrence: "" for a
+rung that happens once, the deadline for the deadline rungs (so an extended
+deadline starts them afresh), the local day for daily repeats, the event id for
+the alerts sent at once. (subject, rung, occurrence, recipient, channel) is sent
+at most once; services.claim() enforces that with unique keys.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from blueprints.common import clock
+from blueprints.hazards.models import Hazard, HazardEvent, HazardState, RegulatorReport
+from blueprints.inspections import due
+from blueprints.notifications.models import EscalationSettings
+from blueprints.org.models import Enterprise, Role, User
+from blueprints.risk_points.models import CheckLevel, RiskPoint
+
+HAZARD = "hazard"
+HIGH, NORMAL = "high", "normal"
+
+
+@dataclass
+class Alert:
+    enterprise_id: int
+    subject_type: str
+    subject_id: int
+    rung: str
+    occurrence: str
+    recipients: list[User]
+    title: str
+    body: str
+    url: str
+    urgency: str = NORMAL
+    department_id: int | None = None
+    mobiles: list[str] = field(default_factory=list)
+
+
+def settings_for(session: Session, enterprise_id: int) -> EscalationSettings:
+    """The enterprise's row, or an unsaved one holding the defaults."""
+    row = session.scalar(select(EscalationSettings)
+                         .where(EscalationSettings.enterprise_id == enterprise_id))
+    if row is None:
+        row = EscalationSettings(enterprise_id=enterprise_id)
+        for column in EscalationSettings.__table__.columns:
+            if column.default is not None and getattr(row, column.key) is None:
+                setattr(row, column.key, column.default.arg)
+    return row
+
+
+# --- who ---------------------------------------------------------------------
+
+# Each takes the subject (a hazard or a risk point: enterprise, department, team).
+
+def _users(session: Session, enterprise_id: int, *roles: Role, department_id=None, team_id=None):
+    query = select(User).where(User.enterprise_id == enterprise_id, User.active.is_(True),
+                               User.role.in_([r.value for r in roles]))
+    if department_id is not None:
+        query = query.where(User.department_id == department_id)
+    if team_id is not None:
+        query = query.where(User.team_id == team_id)
+    return list(session.scalars(query.order_by(User.id)))
+
+
+def team_leaders(session, subject):
+    if subject.team_id is None:
+        return []
+    return _users(session, subject.enterprise_id, Role.TEAM_LEADER, team_id=subject.team_id)
+
+
+def directors(session, hazard):
+    return _users(session, hazard.enterprise_id, Role.SAFETY_DIRECTOR)
+
+
+def directors_and_principals(session, hazard):
+    return _users(session, hazard.enterprise_id, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
+
+
+def officers(session, hazard):
+    return _users(session, hazard.enterprise_id, Role.SAFETY_OFFICER)
+
+
+def department_heads(session, hazard):
+    return _users(session, hazard.enterprise_id, Role.DEPT_HEAD,
+                  department_id=hazard.department_id)
+
+
+def assignee(session, hazard):
+    user = session.get(User, hazard.assignee_id) if hazard.assignee_id else None
+    return [user] if user is not None and user.active else []
+
+
+def verifiers(session, hazard):
+    """Who verifies a rectification: the safety director for a major hazard,
+    the department head for a general one."""
+    if hazard.is_major:
+        return directors(session, hazard)
+    return department_heads(session, hazard)
+
+
+# --- what --------------------------------------------------------------------
+
+# rung: (title, who). Titles are stored in the inbox in the enterprise's language.
+LADDER = {
+    "due_soon": (_l("Hazard rectification due soon"), assignee),
+    "deadline": (_l("Hazard rectification deadline reached"), department_heads),
+    "overdue": (_l("Hazard rectification overdue"), directors),
+    "major_overdue_daily": (_l("Major hazard overdue and still open"), directors_and_principals),
+    "unassigned_officer": (_l("Reported hazard not yet assigned"), officers),
+    "unassigned_director": (_l("Reported hazard unassigned for a day"), directors),
+    "regulator_report": (_l("Major hazard not yet reported to the regulator"), directors),
+}
+
+# event kind: (title, who). Sent at once, whatever the ladder says.
+AT_ONCE = {
+    "assigned": (_l("A hazard was assigned to you"), assignee),
+    "plan_submitted": (_l("A rectification plan awaits your approval"), directors),
+    "extension_requested": (_l("A deadline extension awaits your approval"), directors),
+    "rectified": (_l("A rectification awaits your verification"), verifiers),
+    "rejected": (_l("Your rectification was rejected"), assignee),
+}
+MAJOR_KINDS = {"reported", "grade_changed"}
+NEW_MAJOR_TITLE = _l("New major hazard")
+
+
+def _path(endpoint: str, fallback: str, **values) -> str:
+    """A page's path built without a request (the job runs from cron)."""
+    if endpoint in current_app.view_functions:
+        return current_app.url_map.bind("").build(endpoint, values)
+    return fallback
+
+
+def hazard_path(hazard_id: int) -> str:
+    return _path("hazards.detail", f"/hazards/{hazard_id}", hazard_id=hazard_id)
+
+
+def _local(moment: datetime, enterprise: Enterprise) -> datetime:
+    return clock.to_local(moment, enterprise.timezone)
+
+
+def _alert(session, hazard: Hazard, rung: str, occurrence: str, title, recipients) -> Alert:
+    enterprise = session.get(Enterprise, hazard.enterprise_id)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        parts = [hazard.description[:120]]
+        if hazard.location:
+            parts.append(hazard.location)
+        if hazard.deadline:
+            parts.append(_("Deadline %(when)s",
+                           when=_local(hazard.deadline, enterprise).strftime("%Y-%m-%d %H:%M")))
+        grade = _("Major hazard") if hazard.is_major else _("General hazard")
+        text_title = f"{title} · {grade}"
+        body = " · ".join(parts)
+    return Alert(enterprise_id=hazard.enterprise_id, subject_type=HAZARD, subject_id=hazard.id,
+                 rung=rung, occurrence=occurrence, recipients=recipients, title=text_title,
+                 body=body, url=hazard_path(hazard.id),
+                 urgency=HIGH if hazard.is_major else NORMAL,
+                 department_id=hazard.department_id,
+                 mobiles=[u.mobile for u in recipients if u.mobile])
+
+
+def _ladder_alert(session, hazard, rung, occurrence):
+    title, who = LADDER[rung]
+    recipients = who(session, hazard) or directors(session, hazard)  # never told to nobody
+    return _alert(session, hazard, rung, occurrence, title, recipients)
+
+
+def alerts_for_event(session: Session, event: HazardEvent) -> list[Alert]:
+    """The alerts a new hazard event sends at once; the actor is never told of their own act."""
+    hazard = session.get(Hazard, event.hazard_id)
+    found = []
+    if event.kind in AT_ONCE:
+        title, who = AT_ONCE[event.kind]
+        found.append((f"event:{event.kind}", title, who(session, hazard)))
+    if event.kind in MAJOR_KINDS and hazard.is_major:
+        found.append(("event:new_major", NEW_MAJOR_TITLE, directors_and_principals(session, hazard)))
+    alerts = []
+    for rung, title, recipients in found:
+        recipients = [u for u in recipients if u.id != event.actor_id]
+        if recipients:
+            alerts.append(_alert(session, hazard, rung, str(event.id), title, recipients))
+    return alerts
+
+
+def hazard_ladder(session: Session, hazard: Hazard, now: datetime,
+                  settings: EscalationSettings) -> list[Alert]:
+    """The rungs a hazard has reached by `now`; a closed hazard has none."""
+    if hazard.state == HazardState.CLOSED.value:
+        return []
+    enterprise = session.get(Enterprise, hazard.enterprise_id)
+    due = []
+    if hazard.state == HazardState.REPORTED.value:
+        waited = now - hazard.received_at
+        if waited >= timedelta(hours=settings.unassigned_officer_hours):
+            due.append(("unassigned_officer", ""))
+        if waited >= timedelta(hours=settings.unassigned_director_hours):
+            due.append(("unassigned_director", ""))
+    # Once rectified, the fix waits for verification, which was asked for at once.
+    if hazard.deadline and hazard.state != HazardState.RECTIFIED.value:
+        version = hazard.deadline.strftime("%Y%m%d%H%M")
+        if now >= hazard.deadline - timedelta(hours=settings.remind_before_hours):
+            due.append(("due_soon", version))
+        if now >= hazard.deadline:
+            due.append(("deadline", version))
+        if now >= hazard.deadline + timedelta(hours=settings.director_after_hours):
+            due.append(("overdue", version))
+        if hazard.is_major and now >= hazard.deadline:
+            due.append(("major_overdue_daily", _local(now, enterprise).date().isoformat()))
+    if hazard.is_major and not _reported_to_regulator(session, hazard):
+        found_day = _local(hazard.found_at, enterprise).date()
+        end_of_day = clock.to_utc(datetime.combine(found_day + timedelta(days=1), time(0),
+                                                   tzinfo=ZoneInfo(enterprise.timezone)))
+        if now >= end_of_day:
+            due.append(("regulator_report", ""))
+    return [_ladder_alert(session, hazard, rung, occurrence) for rung, occurrence in due]
+
+
+def _reported_to_regulator(session, hazard) -> bool:
+    return bool(session.scalar(select(func.count(RegulatorReport.id))
+                               .where(RegulatorReport.hazard_id == hazard.id)))
+
+
+# --- checks nobody did ----------------------------------------------------------
+
+# check level: (who first, who after a further shift). A check nobody does is a hazard.
+CHECK_LADDER = {
+    CheckLevel.TEAM.value: (team_leaders, department_heads),
+    CheckLevel.WORKSHOP.value: (department_heads, directors),
+    CheckLevel.ENTERPRISE.value: (officers, directors),
+}
+CHECK_TITLES = {"check_overdue": _l("Check overdue"),
+                "check_still_undone": _l("Check still not done after a further shift")}
+CHECK = "check"
+
+
+def _check_alert(session, point: RiskPoint, unit, period, rung: str, who) -> Alert:
+    recipients = who(session, point) or directors(session, point)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        title = str(CHECK_TITLES[rung])
+        body = f"{point.code} {point.name} · {unit.level_label} · {unit.frequency_label}"
+    # One unit of a point is (level, frequency); the period's start makes the occurrence.
+    occurrence = f"{unit.level}/{unit.frequency_key}/{period.start:%Y%m%d%H%M}"
+    return Alert(enterprise_id=point.enterprise_id, subject_type=CHECK, subject_id=point.id,
+                 rung=rung, occurrence=occurrence, recipients=recipients, title=title, body=body,
+                 url=_path("risk_points.detail", f"/points/{point.id}", point_id=point.id),
+                 department_id=point.department_id,
+                 mobiles=[u.mobile for u in recipients if u.mobile])
+
+
+def check_ladder(session: Session, point: RiskPoint, now: datetime,
+                 settings: EscalationSettings) -> list[Alert]:
+    """Overdue checks (inspections/due.py decides what is overdue) to the checker's leader;
+    a period still undone a further shift after it fell due, one level up."""
+    enterprise = session.get(Enterprise, point.enterprise_id)
+    alerts = []
+    for unit in due.units_of_point(point, enterprise.timezone, moment=now):
+        first, then = CHECK_LADDER[unit.level]
+        if unit.period.start < point.created_at:
+            continue  # no one could have checked a point before it existed
+        if unit.state == due.DueState.OVERDUE:
+            alerts.append(_check_alert(session, point, unit, unit.period, "check_overdue", first))
+        # The period before may have ended undone: look at it as well as this one.
+        earlier = due.unit_state(point, unit.level, unit.frequency_key, unit.items,
+                                 enterprise.timezone, unit.period.start - timedelta(seconds=1))
+        for seen in (earlier, unit):
+            late = now >= seen.period.due_by + timedelta(hours=settings.check_dept_head_hours)
+            if late and seen.state != due.DueState.DONE and seen.period.start >= point.created_at:
+                alerts.append(_check_alert(session, point, unit, seen.period,
+                                           "check_still_undone", then))
+    return alerts
+
+
+def due_alerts(session: Session, now: datetime) -> list[Alert]:
+    """Every rung reached by now across all enterprises (sending is idempotent, so
+    rungs already sent are returned again and claimed by nobody)."""
+    alerts = []
+    settings = {}
+
+    def settings_of(enterprise_id):
+        if enterprise_id not in settings:
+            settings[enterprise_id] = settings_for(session, enterprise_id)
+        return settings[enterprise_id]
+
+    for hazard in session.scalars(select(Hazard).where(Hazard.state != HazardState.CLOSED.value)
+                                  .order_by(Hazard.id)):
+        alerts.extend(hazard_ladder(session, hazard, now, settings_of(hazard.enterprise_id)))
+    for point in session.scalars(select(RiskPoint).where(RiskPoint.active.is_(True))
+                                 .order_by(RiskPoint.id)):
+        alerts.extend(check_ladder(session, point, now, settings_of(point.enterprise_id)))
+    return alerts

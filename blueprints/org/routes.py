@@ -12,37 +12,43 @@ from blueprints.org.models import Department, Role, Shift, Team, User
 manager_only = roles_required(*services.MANAGERS)
 
 
+def _commit(change):
+    """Runs change() and commits; a refusal rolls back and is raised on."""
+    try:
+        result = change()
+    except services.OrgError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
 def _save(form, change):
     """For a valid submitted form, runs change(), commits and returns its result; on a
     refusal shows the reasons on the form and returns None (nothing is written)."""
     if not form.validate_on_submit():
         return None
-    return _apply(change, form)
-
-
-def _apply(change, form=None):
     try:
-        result = change()
+        return _commit(change)
     except services.OrgError as refused:
-        db.session.rollback()
-        if form is None:
-            raise
         forms.show_errors(form, refused.errors)
         return None
-    db.session.commit()
-    return result
+
+
+def _status() -> int:
+    """Reached after a successful POST has redirected: a POST here came back refused."""
+    return 400 if request.method == "POST" else 200
 
 
 def _page(template: str, **context):
-    """A form page: 400 when a submitted form comes back with errors."""
-    return render_template(template, **context), 400 if request.method == "POST" else 200
+    return render_template(template, **context), _status()
 
 
 def _outcome(page, row, change, success_url: str, message: str):
     """The end of a button that acts on a row: on success back to success_url, on a
     refusal the row's own page with the reason."""
     try:
-        _apply(change)
+        _commit(change)
     except services.OrgError as refused:
         return page(row, errors=list(refused.errors.values()), status=400)
     flash(message, "success")
@@ -119,7 +125,7 @@ def edit_user(user_id):
                                               current_user.id, user)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.users"))
-    return _user_page(user, form=form, status=400 if request.method == "POST" else 200)
+    return _user_page(user, form=form, status=_status())
 
 
 @bp.route("/org/users/<int:user_id>/password", methods=["POST"])
@@ -178,7 +184,7 @@ def edit_department(department_id):
                                                     current_user.id, department)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.departments"))
-    return _department_page(department, form, status=400 if request.method == "POST" else 200)
+    return _department_page(department, form, status=_status())
 
 
 @bp.route("/org/departments/<int:department_id>/state", methods=["POST"])
@@ -234,7 +240,7 @@ def edit_team(team_id):
                                               current_user.id, team)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.departments"))
-    return _team_page(team, form=form, status=400 if request.method == "POST" else 200)
+    return _team_page(team, form=form, status=_status())
 
 
 @bp.route("/org/teams/<int:team_id>/state", methods=["POST"])
@@ -275,7 +281,7 @@ def edit_shift(shift_id):
                                                shift)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.edit_team", team_id=shift.team_id))
-    return _shift_page(shift, form, status=400 if request.method == "POST" else 200)
+    return _shift_page(shift, form, status=_status())
 
 
 @bp.route("/org/shifts/<int:shift_id>/delete", methods=["POST"])

@@ -60,6 +60,7 @@ def _error_page(code: int, message: str):
 # (endpoint, label, roles or None for everyone); entries whose view is not there are skipped.
 NAV = (
     ("dashboard.home", _l("Home"), None),
+    ("sync.scanner", _l("Scan"), None),
     ("risk_points.list_points", _l("Risk points"), None),
     ("hazards.list_hazards", _l("Hazards"), None),
     ("hazards.report", _l("Report"), None),

@@ -1,0 +1,190 @@
+"""The outbox: a submission queued on a phone arrives here, possibly hours late and
+possibly twice, and goes to the same service functions as the HTML forms.
+Plain data in, results out; the caller commits."""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from blueprints.common import clock
+from blueprints.common.extensions import db
+from blueprints.inspections import forms as check_forms
+from blueprints.inspections import services as inspections
+from blueprints.inspections.models import Inspection, Scan
+from blueprints.org.models import Role, User
+from blueprints.risk_points import services as risk_points
+from blueprints.photos.services import PhotoRejected
+from blueprints.risk_points.models import RiskPoint
+
+# A phone clock a little ahead is normal; far ahead means a wrong clock, not a real time.
+MAX_CLOCK_AHEAD = timedelta(minutes=10)
+RECENT_CHECKS = timedelta(days=7)
+
+
+class Rejected(Exception):
+    """Not stored. The message is for the user; 409 means the target changed meanwhile."""
+
+    def __init__(self, message, status: int = 400, errors: dict | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.status = status
+        self.errors = errors or {}
+
+
+@dataclass
+class Submission:
+    kind: str
+    client_uuid: str
+    done_at: datetime
+    user: User
+    fields: MultiDict
+    files: MultiDict
+    user_agent: str = ""
+    target: dict = field(default_factory=dict)   # the URL arguments of the form's action
+
+
+@dataclass
+class Outcome:
+    id: int
+    url: str
+    replayed: bool = False
+    notice: str | None = None   # stored, but the user should know something (target changed)
+
+
+@dataclass
+class Kind:
+    handle: Callable[[Submission], Outcome]
+    endpoint: str | None      # the HTML form's endpoint whose action URL names the target
+    already: Callable[[str], object | None]   # the row a UUID already made, if any
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, endpoint: str | None, already: Callable[[str], object | None]):
+    def register(handle):
+        KINDS[name] = Kind(handle, endpoint, already)
+        return handle
+    return register
+
+
+def parse_done_at(text: str | None) -> datetime:
+    """The phone's time (ISO 8601 with an offset) as naive UTC."""
+    try:
+        moment = datetime.fromisoformat((text or "").replace("Z", "+00:00"))
+    except ValueError:
+        raise Rejected(_l("The time of the record is missing or unreadable."))
+    if moment.tzinfo is None:
+        raise Rejected(_l("The time of the record is missing or unreadable."))
+    moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    if moment > clock.now() + MAX_CLOCK_AHEAD:
+        raise Rejected(_l("The phone's clock is ahead of the real time. Please correct the phone's date and time and send again."))
+    return moment
+
+
+def resolve_target(action: str | None, endpoint: str) -> dict:
+    """The URL arguments of the form's action, which must be the kind's own form."""
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        matched, args = adapter.match((action or "").split("?")[0], method="POST")
+    except HTTPException:
+        matched, args = None, {}
+    if matched != endpoint:
+        raise Rejected(_l("This record does not belong to a form of this app."))
+    return args
+
+
+def submit(submission: Submission, action: str | None) -> Outcome:
+    entry = KINDS.get(submission.kind)
+    if entry is None:
+        raise Rejected(_l("This kind of record is not known."))
+    if entry.endpoint:
+        submission.target = resolve_target(action, entry.endpoint)
+    replayed = entry.already(submission.client_uuid) is not None
+    outcome = entry.handle(submission)
+    outcome.replayed = replayed
+    return outcome
+
+
+def _scan_by_uuid(client_uuid: str) -> Scan | None:
+    return db.session.scalar(select(Scan).where(Scan.client_uuid == client_uuid))
+
+
+@kind("scan", None, _scan_by_uuid)
+def _scan(sub: Submission) -> Outcome:
+    """A QR scan made offline: the phone recorded the token and its own time."""
+    token = risk_points.token_lookup(sub.fields.get("token", ""))
+    if token is None or token.enterprise_id != sub.user.enterprise_id:
+        raise Rejected(_l("This QR code is not known. Please tell your safety officer."))
+    if token.retired_at is not None and token.retired_at <= sub.done_at:
+        raise Rejected(_l("This QR label had been replaced before it was scanned, so the scan does not count."), 409)
+    scan = inspections.record_scan(sub.user, token, sub.user_agent, scanned_at=sub.done_at,
+                                   client_uuid=sub.client_uuid, source="offline")
+    return Outcome(scan.id, url_for("dashboard.home"))
+
+
+@kind("check", "inspections.submit", inspections.by_client_uuid)
+def _check(sub: Submission) -> Outcome:
+    """The check form's fields, as the HTML view reads them (inspections/forms.py)."""
+    existing = inspections.by_client_uuid(sub.client_uuid)
+    if existing is None:
+        point = db.session.get(RiskPoint, sub.target["point_id"])
+        if point is None or point.enterprise_id != sub.user.enterprise_id:
+            raise Rejected(_l("This risk point is not known."), 404)
+        level, frequency_key = sub.fields.get("level", ""), sub.fields.get("freq", "")
+        if not inspections.may_check(sub.user, point, level):
+            raise Rejected(_l("You may not do this check."), 403)
+        try:
+            version, items = inspections.unit_items(
+                point, check_forms.int_or_none(sub.fields.get("version_id")), level, frequency_key)
+            result = inspections.submit_check(
+                sub.user, point, level, frequency_key,
+                check_forms.answers(sub.fields, sub.files, [item.id for item in items]),
+                done_at=sub.done_at, client_uuid=sub.client_uuid, version_id=version.id,
+                scan=check_forms.scan_info(sub.fields), user_agent=sub.user_agent)
+        except (inspections.CheckRefused, PhotoRejected) as refused:
+            raise Rejected(refused)
+        notice = _l("The checklist of %(point)s was changed while you were checking. Your answers were saved against the version you saw.", point=point.name) if result.outdated_version else None
+        existing = result.inspection
+        return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id),
+                       notice=notice and str(notice))
+    return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id))
+
+
+def points_for_offline(user: User) -> list[RiskPoint]:
+    """The points whose check a phone keeps: the user's team's, the department's for
+    its head, and whatever the user checked in the last week."""
+    recent = select(Inspection.risk_point_id).where(
+        Inspection.user_id == user.id, Inspection.done_at >= clock.now() - RECENT_CHECKS)
+    mine = [RiskPoint.id.in_(recent)]
+    if user.team_id:
+        mine.append(RiskPoint.team_id == user.team_id)
+    if user.has_role(Role.DEPT_HEAD) and user.department_id:
+        mine.append(RiskPoint.department_id == user.department_id)
+    return list(db.session.scalars(
+        select(RiskPoint).where(RiskPoint.enterprise_id == user.enterprise_id,
+                                RiskPoint.active.is_(True), or_(*mine))
+        .order_by(RiskPoint.code)))
+
+
+def offline_pages(user: User) -> dict:
+    """Pages to cache while online. The scan link is never among them: it records a
+    scan when fetched. Its token is given instead, so that a scan made offline opens
+    the cached check page."""
+    views = current_app.view_functions
+    pages = [url_for(endpoint) for endpoint in ("dashboard.home", "sync.scanner", "hazards.report")
+             if endpoint in views]
+    points = []
+    if "inspections.check" in views:
+        for point in points_for_offline(user):
+            url = url_for("inspections.check", point_id=point.id)
+            token = point.current_token
+            points.append({"point_id": point.id, "url": url, "label": f"{point.code} {point.name}",
+                           "token": token.token if token else None})
+            pages.append(url)
+    return {"user_id": user.id, "pages": pages, "points": points}

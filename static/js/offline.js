@@ -1,0 +1,257 @@
+/* Offline support on every page: registers the service worker, offers a new version,
+   shows the "离线" banner and the "待同步 N" count, queues <form data-outbox="KIND">
+   submissions in the outbox (photos shrunk first) and replays the outbox: on load, on
+   'online', on a timer, by Background Sync and by the "立即同步" button. */
+(function () {
+  'use strict';
+  const body = document.body;
+  const userId = body.dataset.userId ? Number(body.dataset.userId) : null;
+  const version = body.dataset.assetVersion || 'dev';
+  const fromCache = body.dataset.fromCache === '1';
+  const strings = JSON.parse(document.getElementById('offline-strings').textContent);
+  const $ = (id) => document.getElementById(id);
+  const MAX_SIDE = 1600;
+  const SYNC_EVERY_MS = 60000;
+
+  const format = (text, values) => text.replace(/\{(\w+)\}/g, (_m, key) => values[key]);
+
+  /* ≤1600 px JPEG, EXIF orientation applied; a photo already small enough is kept. */
+  async function shrinkPhoto(file) {
+    if (!/^image\//.test(file.type)) return file;
+    const bitmap = await createImageBitmap(file, {imageOrientation: 'from-image'}).catch(() => null);
+    if (!bitmap) return file;
+    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.type === 'image/jpeg') return file;
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8));
+    return blob ? new File([blob], file.name.replace(/\.\w+$/, '') + '.jpg', {type: 'image/jpeg'}) : file;
+  }
+
+  // --- the banner and the count -------------------------------------------------------------
+
+  function showConnection() {
+    $('offline-banner').hidden = navigator.onLine && !fromCache;
+  }
+
+  function describe(item) {
+    const li = document.createElement('li');
+    li.className = 'outbox-item' + (item.state === 'failed' ? ' failed' : '');
+    const title = document.createElement('strong');
+    title.textContent = (strings['kind_' + item.kind] || item.kind) + (item.label ? ' · ' + item.label : '');
+    const when = document.createElement('span');
+    when.className = 'muted';
+    when.textContent = new Date(item.done_at).toLocaleString();
+    const state = document.createElement('p');
+    state.className = item.state === 'failed' ? 'error' : 'muted';
+    state.textContent = item.state === 'failed' ? format(strings.rejected, {reason: item.error})
+      : item.error ? format(strings.last_error, {reason: item.error}) : strings.waiting;
+    li.append(title, ' ', when, state);
+    if (item.state === 'failed') {
+      // Nothing refused is dropped silently: the user has read why and chooses to discard.
+      const discard = document.createElement('button');
+      discard.type = 'button';
+      discard.className = 'btn danger';
+      discard.textContent = strings.discard;
+      discard.addEventListener('click', async () => {
+        if (!window.confirm(strings.discard_confirm)) return;
+        await ZichaStore.discard(item.seq);
+        refresh();
+      });
+      li.append(discard);
+    }
+    return li;
+  }
+
+  async function refresh() {
+    const all = await ZichaStore.items();
+    const mine = all.filter((item) => item.user_id === userId);
+    const others = all.length - mine.length;
+    // Scans ride along with the checks they open; the count is of the user's records.
+    const count = mine.filter((item) => item.kind !== 'scan').length;
+    $('outbox-count').textContent = count;
+    $('outbox-badge').hidden = mine.length === 0;
+    $('outbox-badge').classList.toggle('has-failed', mine.some((item) => item.state === 'failed'));
+    $('outbox-others').hidden = others === 0;
+    $('outbox-others').textContent = format(strings.others, {count: others});
+    const list = $('outbox-list');
+    list.replaceChildren(...mine.map(describe));
+    if (!mine.length) {
+      const empty = document.createElement('li');
+      empty.className = 'muted';
+      empty.textContent = strings.nothing;
+      list.append(empty);
+    }
+    const notices = (await ZichaStore.getMeta('notices')) || [];
+    if (notices.length) {
+      await ZichaStore.setMeta('notices', []);
+      for (const text of notices) notice(text, 'flash');
+    }
+  }
+
+  function notice(text, kind) {
+    const p = document.createElement('p');
+    p.className = 'flash ' + (kind || '');
+    p.textContent = text;
+    $('outbox-notices').append(p);
+  }
+
+  // --- replay -----------------------------------------------------------------------------
+
+  let syncing = null;
+  function sync() {
+    if (!userId || !navigator.onLine) return Promise.resolve({outcomes: {}});
+    syncing = syncing || ZichaStore.sync().finally(() => { syncing = null; refresh(); });
+    return syncing;
+  }
+
+  async function askBackgroundSync() {
+    const registration = 'serviceWorker' in navigator && await navigator.serviceWorker.getRegistration();
+    if (registration && registration.sync) registration.sync.register('zicha-outbox').catch(() => null);
+  }
+
+  // --- forms ------------------------------------------------------------------------------
+
+  function setHidden(form, name, value) {
+    const input = form.querySelector('input[name="' + name + '"]');
+    if (input) input.value = value;
+  }
+
+  function showRefusal(form, outcome) {
+    let box = form.querySelector('.outbox-refusal');
+    if (!box) {
+      box = document.createElement('p');
+      box.className = 'flash flash-error outbox-refusal';
+      box.setAttribute('role', 'alert');
+      form.prepend(box);
+    }
+    box.textContent = outcome.error;
+    box.scrollIntoView({block: 'center'});
+  }
+
+  /* The form's data goes into the outbox first, then the outbox is sent in order.
+     Sent: go where the server says. Refused: the user is still on the form to fix it.
+     Not sent: it stays on the phone, and the form is ready for the next record. */
+  async function queueForm(form, submitter) {
+    const data = new FormData(form, submitter);
+    const uuid = data.get('client_uuid') || crypto.randomUUID();
+    const fields = [];
+    const files = [];
+    for (const [name, value] of data) {
+      if (name === 'csrf_token' || name === 'client_uuid') continue;  // a fresh token is fetched
+      if (value instanceof File) {
+        if (value.size) files.push([name, await shrinkPhoto(value), value.name]);
+      } else {
+        fields.push([name, value]);
+      }
+    }
+    const seq = await ZichaStore.add({
+      uuid, kind: form.dataset.outbox, user_id: userId, action: new URL(form.action).pathname,
+      done_at: data.get('done_at') || new Date().toISOString(),
+      label: form.dataset.outboxLabel || document.title.split(' · ').slice(0, -1).join(' · '),
+      fields, files});
+    refresh();
+    askBackgroundSync();
+    const outcome = (await sync()).outcomes[uuid];
+    const button = submitter || form.querySelector('[type=submit]');
+    if (outcome && outcome.ok) {
+      window.location.assign(outcome.url);
+      return;
+    }
+    if (button) button.disabled = false;
+    if (outcome) {
+      await ZichaStore.discard(seq);
+      refresh();
+      showRefusal(form, outcome);
+      return;
+    }
+    form.reset();
+    for (const name of ['client_uuid', 'done_at']) setHidden(form, name, '');
+    form.dispatchEvent(new CustomEvent('outbox:queued', {bubbles: true}));
+    notice(strings.queued, 'flash-queued');
+    window.scrollTo(0, 0);
+  }
+
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    // Another script may have stopped the submit (a missing note); then so do we.
+    if (event.defaultPrevented || !form.matches('form[data-outbox]') || !userId) return;
+    event.preventDefault();
+    queueForm(form, event.submitter);
+  });
+
+  /* A check page opened offline by its QR link carries the scan the phone recorded. */
+  function fillOfflineScan() {
+    if (!body.dataset.offlineScan) return;
+    const scan = JSON.parse(body.dataset.offlineScan);
+    for (const form of document.querySelectorAll('form[data-outbox]')) {
+      for (const [name, value] of [['scan_token', scan.token], ['scanned_at', scan.scanned_at],
+                                   ['scan_uuid', scan.uuid]]) {
+        const input = form.querySelector('input[name="' + name + '"]');
+        if (input) input.value = input.defaultValue = value;   // kept across form.reset()
+      }
+    }
+  }
+
+  // --- pages kept for offline use -------------------------------------------------------------
+
+  const KEEP_EVERY_MS = 10 * 60 * 1000;
+
+  async function keepPagesForOffline() {
+    if (!userId || !navigator.onLine || fromCache || !('caches' in window)) return;
+    const kept = await ZichaStore.getMeta('offline');
+    if (kept && kept.user_id !== userId) {
+      // Another user on this phone: the first one's pages go.
+      await caches.delete(ZichaStore.PAGES);
+    } else if (kept && kept.version === version && Date.now() - kept.at < KEEP_EVERY_MS) {
+      return;
+    }
+    const response = await fetch('/api/v1/offline-pages', {credentials: 'same-origin'});
+    if (!response.ok) return;
+    const list = await response.json();
+    for (const url of list.pages) await ZichaStore.keepPage(url, 'zicha-shell-' + version).catch(() => null);
+    await ZichaStore.setMeta('offline', Object.assign(list, {at: Date.now(), version}));
+  }
+
+  // --- the service worker and its updates ----------------------------------------------------
+
+  async function registerWorker() {
+    if (!('serviceWorker' in navigator)) return;
+    const registration = await navigator.serviceWorker.register('/sw.js?v=' + encodeURIComponent(version),
+                                                                {scope: '/', updateViaCache: 'none'});
+    let accepted = false;
+    const offer = (worker) => {
+      if (!navigator.serviceWorker.controller) return;  // the first install needs no refresh
+      const button = $('update-offer');
+      button.hidden = false;
+      button.onclick = () => { accepted = true; worker.postMessage({type: 'skip-waiting'}); };
+    };
+    if (registration.waiting) offer(registration.waiting);
+    registration.addEventListener('updatefound', () => {
+      const worker = registration.installing;
+      worker.addEventListener('statechange', () => { if (worker.state === 'installed') offer(worker); });
+    });
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (accepted) window.location.reload();
+    });
+  }
+
+  // --- wiring -----------------------------------------------------------------------------
+
+  $('outbox-badge').addEventListener('click', () => { refresh(); $('outbox-panel').showModal(); });
+  $('outbox-close').addEventListener('click', () => $('outbox-panel').close());
+  $('outbox-sync').addEventListener('click', () => sync());
+  window.addEventListener('online', () => { showConnection(); sync().then(keepPagesForOffline); });
+  window.addEventListener('offline', showConnection);
+  ZichaStore.onChange(refresh);
+  setInterval(() => { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
+
+  window.Zicha = Object.assign(window.Zicha || {}, {shrinkPhoto, sync});
+  showConnection();
+  fillOfflineScan();
+  refresh();
+  registerWorker().catch(() => null);
+  sync().then(() => keepPagesForOffline()).catch(() => null);
+})();

@@ -1,0 +1,88 @@
+/* 扫一扫: reads a risk point's QR label with the camera and opens its scan link (which,
+   offline, the service worker answers from the phone's copy). The browser's own
+   BarcodeDetector where it has one (Android Chrome); the vendored jsQR elsewhere. */
+(function () {
+  'use strict';
+  const root = document.getElementById('scanner');
+  if (!root) return;
+  const video = document.getElementById('scanner-video');
+  const status = document.getElementById('scanner-status');
+  const canvas = document.createElement('canvas');
+  const context = canvas.getContext('2d', {willReadFrequently: true});
+  const say = (key) => { status.textContent = status.dataset[key]; };
+  let stream = null;
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.append(script);
+    });
+  }
+
+  async function makeDecoder() {
+    if ('BarcodeDetector' in window) {
+      const formats = await BarcodeDetector.getSupportedFormats().catch(() => []);
+      if (formats.includes('qr_code')) {
+        const detector = new BarcodeDetector({formats: ['qr_code']});
+        return async () => ((await detector.detect(video))[0] || {}).rawValue;
+      }
+    }
+    await loadScript(root.dataset.decoder);
+    return async () => {
+      // A 640 px frame is plenty for a label and keeps a cheap phone's CPU cool.
+      const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+      canvas.width = Math.round(video.videoWidth * scale);
+      canvas.height = Math.round(video.videoHeight * scale);
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const frame = context.getImageData(0, 0, canvas.width, canvas.height);
+      const code = window.jsQR(frame.data, frame.width, frame.height, {inversionAttempts: 'attemptBoth'});
+      return code && code.data;
+    };
+  }
+
+  /* Only this app's own scan links are opened. */
+  function scanLink(text) {
+    try {
+      const url = new URL(text, window.location.href);
+      return url.origin === window.location.origin && /^\/q\/[^/]+$/.test(url.pathname) ? url.pathname : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function stop() {
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    stream = null;
+  }
+
+  async function start() {
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({video: {facingMode: 'environment'}, audio: false});
+    } catch (error) {
+      say('nocamera');
+      return;
+    }
+    video.srcObject = stream;
+    await video.play();
+    const decode = await makeDecoder();
+    say('looking');
+    while (stream) {
+      const text = video.readyState >= 2 ? await decode().catch(() => null) : null;
+      const link = text && scanLink(text);
+      if (link) {
+        say('opening');
+        stop();
+        window.location.assign(link);
+        return;
+      }
+      if (text) say('foreign');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  window.addEventListener('pagehide', stop);
+  start();
+})();

@@ -1,0 +1,107 @@
+/* Offline half of the service worker: a versioned app shell, network-first pages with
+   the kept copy as fallback, QR scans recorded on the phone while offline, and the
+   outbox replayed by Background Sync. Never skips waiting unless the user asks. */
+'use strict';
+const VERSION = new URL(self.location).searchParams.get('v') || 'dev';
+const SHELL = 'zicha-shell-' + VERSION;
+const SHELL_URLS = [
+  '/static/css/app.css', '/static/vendor/htmx-2.0.11.min.js', '/static/js/offline-store.js',
+  '/static/js/offline.js', '/static/js/scanner.js', '/static/vendor/jsQR-1.4.0.min.js',
+  '/static/icons/icon-192.png', '/static/icons/icon-512.png', '/static/icons/icon-maskable-512.png',
+  '/static/manifest.webmanifest',
+];
+const OFFLINE_PAGE = '/offline';
+// Never kept: they act when fetched (the scan link records a scan) or belong to a login.
+const NOT_KEPT = /^\/(q\/|login|logout|lang\/|api\/)/;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll([
+    ...SHELL_URLS.map((url) => new Request(url, {cache: 'reload'})),
+    // Fetched without cookies: the same page for whoever is offline later.
+    new Request(OFFLINE_PAGE, {cache: 'reload', credentials: 'omit'}),
+  ])));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys().then((names) => Promise.all(names
+    .filter((name) => name.startsWith('zicha-shell-') && name !== SHELL)
+    .map((name) => caches.delete(name)))));
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'zicha-outbox') return;
+  // Rejecting asks the browser to try again later (it gives up after a few tries;
+  // the pages also replay on 'online', on load and on a timer).
+  event.waitUntil(ZichaStore.sync().then((result) => {
+    if (result.offline) throw new Error('still offline');
+  }));
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(navigate(request, url));
+  } else if (url.pathname.startsWith('/static/')) {
+    event.respondWith(staticFile(request));
+  }
+});
+
+async function staticFile(request) {
+  const kept = await caches.match(request, {cacheName: SHELL});
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok) (await caches.open(SHELL)).put(request, response.clone());
+  return response;
+}
+
+async function navigate(request, url) {
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic' && !NOT_KEPT.test(url.pathname)) {
+      (await caches.open(ZichaStore.PAGES)).put(request, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const label = url.pathname.match(/^\/q\/([^/]+)$/);
+    if (label) {
+      const scanned = await offlineScan(decodeURIComponent(label[1]));
+      if (scanned) return markedAsKept(scanned.page, scanned.scan);
+    }
+    const kept = !label && (
+      await caches.match(request, {cacheName: ZichaStore.PAGES, ignoreVary: true})
+      || await caches.match(request, {cacheName: ZichaStore.PAGES, ignoreSearch: true, ignoreVary: true}));
+    const fallback = kept || await caches.match(OFFLINE_PAGE, {cacheName: SHELL});
+    if (!fallback) throw error;
+    return markedAsKept(fallback);
+  }
+}
+
+/* Offline, a scanned label cannot reach the server: the phone records the scan (token,
+   its own time, a UUID) in the outbox, ahead of the check, and opens the kept check page. */
+async function offlineScan(token) {
+  const offline = await ZichaStore.getMeta('offline');
+  const point = offline && offline.points.find((p) => p.token === token);
+  if (!point) return null;
+  const page = await caches.match(point.url, {cacheName: ZichaStore.PAGES, ignoreVary: true});
+  if (!page) return null;
+  const scan = {token, scanned_at: new Date().toISOString(), uuid: self.crypto.randomUUID()};
+  await ZichaStore.add({uuid: scan.uuid, kind: 'scan', user_id: offline.user_id,
+                        done_at: scan.scanned_at, label: point.label, fields: [['token', token]]});
+  return {page, scan};
+}
+
+const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/* The page learns it came from the phone's copy (and shows the "离线" banner), and
+   a check page opened by an offline scan gets that scan to send along. */
+async function markedAsKept(response, scan) {
+  const marks = ' data-from-cache="1"' + (scan ? ' data-offline-scan="' + escapeAttribute(JSON.stringify(scan)) + '"' : '');
+  const html = (await response.text()).replace('<body', '<body' + marks);
+  return new Response(html, {status: 200, headers: {'Content-Type': 'text/html; charset=utf-8'}});
+}

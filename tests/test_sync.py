@@ -1,0 +1,276 @@
+"""The outbox API that phones replay queued work to, and the list of pages they keep."""
+import io
+import re
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from blueprints.common import clock
+from blueprints.common.extensions import db
+from blueprints.hazards.models import Hazard
+from blueprints.inspections.models import Inspection, Scan
+from blueprints.photos.models import Photo
+from blueprints.risk_points import services as rp
+from blueprints.sync import compute_asset_version
+from tests import factories
+from tests.conftest import RequestClient, make_test_app
+
+NOW = datetime(2025, 3, 12, 2, 0)  # 10:00 in Shanghai, in the day shift
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(app):
+    clock.freeze(NOW)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat() + "Z"
+
+
+def check_item(user, point, results=None, done_at=NOW - timedelta(hours=1), client_uuid=None,
+               files=None, **extra):
+    """A queued check as offline.js sends it: meta fields and the form's own fields."""
+    items = point.checklist.items
+    data = {"_kind": "check", "_user_id": str(user.id), "_done_at": iso(done_at),
+            "_action": f"/points/{point.id}/check", "client_uuid": client_uuid or str(uuid.uuid4()),
+            "level": "team", "freq": "shift", "version_id": str(point.checklist.id),
+            "done_at": iso(done_at)}
+    for index, item in enumerate(items):
+        data[f"result-{item.id}"] = (results or {}).get(index, "ok")
+    data.update(files or {})
+    data.update(extra)
+    return data
+
+
+def post(client, data):
+    return client.post("/api/v1/outbox", data=data, content_type="multipart/form-data")
+
+
+def test_csrf_endpoint_gives_a_token_and_the_user(client, auth, ent):
+    """Does the replay get a fresh token and learn whose queue may go under this login?"""
+    auth.login(ent.worker)
+    response = client.get("/api/v1/csrf")
+    assert response.status_code == 200
+    assert response.json["user_id"] == ent.worker.id and response.json["csrf_token"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_api_answers_401_in_json_when_logged_out(client, ent):
+    """Does a phone whose login ended get a JSON 401 (to wait), not the login page?"""
+    for response in (client.get("/api/v1/csrf"), client.get("/api/v1/offline-pages"),
+                     post(client, check_item(ent.worker, ent.point))):
+        assert response.status_code == 401
+        assert response.json["retry"] is True and "登录" in response.json["error"]
+    assert count(Inspection) == 0
+
+
+def test_a_queued_check_is_stored_with_the_phones_time(client, auth, ent):
+    """Is a check sent hours later stored once, with the time it was done on the phone?"""
+    auth.login(ent.worker)
+    done = NOW - timedelta(hours=3)
+    photo = (io.BytesIO(factories.jpeg_bytes()), "p.jpg")
+    data = check_item(ent.worker, ent.point, {0: "abnormal"}, done_at=done,
+                      files={f"photo-{ent.point.checklist.items[0].id}": photo})
+    response = post(client, data)
+    assert response.status_code == 200, response.json
+    inspection = db.session.get(Inspection, response.json["id"])
+    assert inspection.done_at == done and inspection.received_at == NOW
+    assert response.json["url"] == f"/inspections/{inspection.id}"
+    assert response.json["replayed"] is False
+    assert count(Photo) == 1 and count(Hazard) == 1
+
+
+def test_a_replayed_check_returns_the_first_result_and_creates_nothing(client, auth, ent):
+    """Is a check whose answer was lost and that is sent again not doubled?"""
+    auth.login(ent.worker)
+    data = check_item(ent.worker, ent.point, {0: "abnormal"}, note=None)
+    data[f"note-{ent.point.checklist.items[0].id}"] = "压力<0.5MPa"
+    first = post(client, dict(data))
+    again = post(client, dict(data))
+    assert first.status_code == again.status_code == 200
+    assert again.json["id"] == first.json["id"] and again.json["replayed"] is True
+    assert count(Inspection) == 1 and count(Hazard) == 1
+
+
+def test_an_invalid_check_is_refused_with_a_message_and_writes_nothing(client, auth, ent):
+    """Does a check with an unanswered item come back 400 with the reason, storing nothing?"""
+    auth.login(ent.worker)
+    data = check_item(ent.worker, ent.point)
+    del data[f"result-{ent.point.checklist.items[1].id}"]
+    response = post(client, data)
+    assert response.status_code == 400
+    assert ent.point.checklist.items[1].text in response.json["error"]
+    assert count(Inspection) == 0
+
+
+def test_an_item_of_another_user_is_not_sent_under_this_login(client, auth, ent):
+    """Is a record made by user A refused when B is logged in on the same phone?"""
+    auth.login(ent.worker2)
+    response = post(client, check_item(ent.worker, ent.point))
+    assert response.status_code == 403
+    assert count(Inspection) == 0
+
+
+def test_a_check_for_a_changed_checklist_is_stored_and_the_user_told(client, auth, ent):
+    """Is a check made against a checklist edited meanwhile still stored, with a notice?"""
+    auth.login(ent.worker)
+    data = check_item(ent.worker, ent.point)
+    rp.save_checklist(ent.point, [rp.ItemData("新检查项")], ent.safety_officer.id)
+    db.session.commit()
+    response = post(client, data)
+    assert response.status_code == 200
+    assert "检查表已被修改" in response.json["notice"]
+    assert db.session.get(Inspection, response.json["id"]).checklist_version_id == int(data["version_id"])
+
+
+def test_a_clock_far_ahead_is_refused(client, auth, ent):
+    """Is a record stamped an hour in the future (a wrong phone clock) refused with a reason?"""
+    auth.login(ent.worker)
+    response = post(client, check_item(ent.worker, ent.point, done_at=NOW + timedelta(hours=1)))
+    assert response.status_code == 400 and "时间" in response.json["error"]
+    assert count(Inspection) == 0
+
+
+def test_an_action_of_another_form_is_refused(client, auth, ent):
+    """Can a queued check not be aimed at some other endpoint?"""
+    auth.login(ent.worker)
+    response = post(client, check_item(ent.worker, ent.point, _action="/logout"))
+    assert response.status_code == 400
+    assert count(Inspection) == 0
+
+
+def test_an_offline_scan_counts_for_the_check_sent_after_it(client, auth, ent):
+    """Does a scan made offline, sent before the check, make the check count as scanned?"""
+    auth.login(ent.worker)
+    scanned = NOW - timedelta(hours=1, minutes=5)
+    scan_uuid = str(uuid.uuid4())
+    scan = {"_kind": "scan", "_user_id": str(ent.worker.id), "_done_at": iso(scanned),
+            "client_uuid": scan_uuid, "token": ent.point.current_token.token}
+    assert post(client, dict(scan)).status_code == 200
+    assert post(client, dict(scan)).json["replayed"] is True
+    check = check_item(ent.worker, ent.point, scan_token=ent.point.current_token.token,
+                       scanned_at=iso(scanned), scan_uuid=scan_uuid)
+    response = post(client, check)
+    inspection = db.session.get(Inspection, response.json["id"])
+    assert count(Scan) == 1
+    stored = db.session.scalar(select(Scan))
+    assert stored.scanned_at == scanned and stored.source == "offline"
+    assert inspection.scan_id == stored.id and not inspection.no_scan
+
+
+def test_an_offline_scan_of_an_unknown_token_is_refused(client, auth, ent):
+    """Is no scan invented from a token that is not this enterprise's?"""
+    auth.login(ent.worker)
+    other = factories.standard_enterprise()
+    response = post(client, {"_kind": "scan", "_user_id": str(ent.worker.id), "_done_at": iso(NOW),
+                             "client_uuid": str(uuid.uuid4()),
+                             "token": other.point.current_token.token})
+    assert response.status_code == 400
+    assert count(Scan) == 0
+
+
+def test_offline_pages_are_the_teams_points_and_last_weeks_checks(client, auth, ent):
+    """Does the phone keep the team's check pages (with their tokens) and not the scan links?"""
+    other_team = factories.make_team(ent.department, "合成乙班")
+    elsewhere = factories.make_risk_point(ent.enterprise, ent.department, other_team, name="别组")
+    unrelated = factories.make_risk_point(ent.enterprise, ent.department, other_team, name="无关")
+    db.session.add(Inspection(
+        enterprise_id=ent.enterprise.id, risk_point_id=elsewhere.id,
+        checklist_version_id=elsewhere.checklist.id, level="team", frequency_key="shift",
+        user_id=ent.worker.id, done_at=NOW - timedelta(days=2)))
+    db.session.commit()
+    auth.login(ent.worker)
+    listing = client.get("/api/v1/offline-pages").json
+    assert listing["user_id"] == ent.worker.id
+    urls = {p["url"]: p["token"] for p in listing["points"]}
+    assert urls == {f"/points/{ent.point.id}/check": ent.point.current_token.token,
+                    f"/points/{elsewhere.id}/check": elsewhere.current_token.token}
+    assert f"/points/{unrelated.id}/check" not in listing["pages"]
+    assert "/scan" in listing["pages"] and "/home" in listing["pages"]
+    assert not any(page.startswith("/q/") for page in listing["pages"])
+
+
+class CsrfClient(RequestClient):
+    """Flask-WTF caches the token in `g`, which this test's one app context keeps."""
+
+    def open(self, *args, **kwargs):
+        from flask import g
+        g.pop("csrf_token", None)
+        return super().open(*args, **kwargs)
+
+
+def test_csrf_is_enforced_and_the_fresh_token_passes(tmp_path):
+    """With CSRF on, is a replay without a token refused (403 JSON) and one with the
+    token from /api/v1/csrf accepted, also after the session cookie is gone (remember-me)?"""
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        db.create_all()
+        clock.freeze(NOW)
+        ent = factories.standard_enterprise()
+        client = app.test_client()
+        login_page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
+        client.post("/login", data={"identifier": ent.worker.employee_no,
+                                    "password": factories.PASSWORD, "remember": "y",
+                                    "csrf_token": token})
+        refused = post(client, check_item(ent.worker, ent.point))
+        assert refused.status_code == 403 and refused.json["retry"] is True
+        # The browser closed: the session cookie is gone, the remember-me cookie is not.
+        client.delete_cookie("session")
+        fresh = client.get("/api/v1/csrf")
+        assert fresh.status_code == 200
+        accepted = client.post("/api/v1/outbox", data=check_item(ent.worker, ent.point),
+                               headers={"X-CSRFToken": fresh.json["csrf_token"]},
+                               content_type="multipart/form-data")
+        assert accepted.status_code == 200, accepted.json
+        assert count(Inspection) == 1
+        db.session.remove()
+
+
+def test_the_scanner_and_offline_pages_render(client, auth, ent):
+    """Do 扫一扫 (logged in) and the offline page (for anyone) render in Chinese?"""
+    offline = client.get("/offline")
+    assert offline.status_code == 200 and "无网络连接" in offline.get_data(as_text=True)
+    auth.login(ent.worker)
+    scanner = client.get("/scan").get_data(as_text=True)
+    assert "扫描风险点二维码" in scanner and "jsQR-1.4.0.min.js" in scanner
+
+
+def test_every_page_carries_the_offline_parts(client, auth, ent):
+    """Does each page link the manifest, name its user and asset version, and carry the
+    "待同步" count for offline.js?"""
+    auth.login(ent.worker)
+    html = client.get("/home").get_data(as_text=True)
+    assert 'rel="manifest"' in html and f'data-user-id="{ent.worker.id}"' in html
+    assert "data-asset-version=" in html and "待同步" in html and "offline.js" in html
+
+
+def test_the_asset_version_changes_with_the_static_files(tmp_path):
+    """Does a change to a static file make a new asset version (a new deploy)?"""
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "app.css").write_text("a{}")
+    before = compute_asset_version(tmp_path)
+    (tmp_path / "static" / "app.css").write_text("a{color:red}")
+    assert compute_asset_version(tmp_path) != before
+
+
+def test_manifest_meets_the_install_criteria(client):
+    """Does the manifest name the app in Chinese, start inside its scope, stand alone and
+    offer 192, 512 and maskable icons?"""
+    response = client.get("/static/manifest.webmanifest")
+    manifest = response.get_json(force=True)
+    response.close()
+    assert manifest["name"] == "安全自查" and manifest["short_name"]
+    assert manifest["display"] == "standalone" and manifest["start_url"].startswith(manifest["scope"])
+    sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        with client.get(icon["src"]) as image:
+            assert image.status_code == 200 and image.mimetype == "image/png"

@@ -16,7 +16,7 @@ PLATFORMS = {"wecom": wecom, "dingtalk": dingtalk, "feishu": feishu}
 
 def target(robot: RobotWebhook) -> Target:
     secret = crypto.decrypt(robot.secret_encrypted) if robot.secret_encrypted else None
-    return Target(robot.id, robot.name or robot.platform_enum.label,
+    return Target(robot.id, robot.name or robot.platform,
                   {"platform": robot.platform, "url": robot.url, "secret": secret,
                    "unreadable": bool(robot.secret_encrypted) and secret is None})
 

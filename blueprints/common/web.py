@@ -4,6 +4,7 @@ from flask import (Flask, current_app, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -73,7 +74,14 @@ def _nav_items(app: Flask):
             if endpoint in app.view_functions and (roles is None or current_user.has_role(*roles))]
 
 
+def _plain_lazy_strings(value):
+    # Flask-Babel's lazy strings claim to be safe HTML (they define __html__), so a lazy
+    # message carrying user text, such as a checklist item, would skip escaping.
+    return str(value) if isinstance(value, LazyString) else value
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.finalize = _plain_lazy_strings
     app.before_request(_require_login)
     app.after_request(_security_headers)
 

@@ -111,3 +111,36 @@ def standard_enterprise(**enterprise_kw) -> StandardEnterprise:
     s.point = make_risk_point(enterprise, department, team, actor=s.safety_officer)
     db.session.commit()
     return s
+
+
+def jpeg_bytes(color=(200, 60, 40), size=(64, 48)) -> bytes:
+    """A small real JPEG, as a phone camera would send."""
+    import io
+
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def make_hazard(ent, reporter=None, state=None, grade="general", assignee=None, deadline=None,
+                rectifier=None, department=None, team="same", **kw):
+    """A hazard of the standard enterprise `ent`, brought to `state` by setting its columns
+    (for permission tests; the HTTP tests walk the real steps)."""
+    from datetime import timedelta
+
+    from blueprints.common import clock
+    from blueprints.hazards.services import HazardReport, report_hazard
+    hazard = report_hazard(reporter or ent.worker, HazardReport(
+        description=kw.pop("description", "压力表指针抖动"),
+        department_id=(department or ent.department).id,
+        team_id=ent.team.id if team == "same" else team, grade=grade, **kw))
+    if state in ("assigned", "rectified", "closed"):
+        hazard.assignee_id = (assignee or ent.worker).id
+        hazard.deadline = hazard.original_deadline = deadline or clock.now() + timedelta(days=3)
+    if state in ("rectified", "closed"):
+        hazard.rectified_by_id = (rectifier or assignee or ent.worker).id
+    if state:
+        hazard.state = state
+    db.session.flush()
+    return hazard

@@ -1,1 +1,353 @@
-from blueprints.hazards import bp  # noqa: F401
+"""Hazard screens: list, report, detail with timeline, one small form per action, work queue."""
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+# The hazard modules first: they load org.models, which common.web needs while the
+# hazards package is still being imported (blueprints/models.py imports it first).
+from blueprints.hazards import bp, forms, permissions, services  # isort: skip
+from blueprints.common import clock
+from blueprints.common.access import get_owned
+from blueprints.common.extensions import db
+from blueprints.common.web import render
+from blueprints.hazards.models import (DecisionStatus, Hazard, HazardCategory, HazardGrade,
+                                       HazardState)
+from blueprints.hazards.services import HazardError, InvalidInput, PermissionDenied
+from blueprints.org.models import Department, User
+from blueprints.photos.services import PhotoRejected, save_upload
+from blueprints.risk_points.models import RiskPoint
+
+
+DECISION_LABELS = {DecisionStatus.PENDING.value: _l("Awaiting decision"),
+                   DecisionStatus.APPROVED.value: _l("Approved"),
+                   DecisionStatus.REFUSED.value: _l("Refused")}
+VALUE_LABELS = {m.value: m.label for m in (*HazardGrade, *HazardCategory)}
+
+
+def _inspection_url(inspection_id: int) -> str | None:
+    # The inspections area may not have its record page yet.
+    if "inspections.record" not in current_app.view_functions:
+        return None
+    return url_for("inspections.record", inspection_id=inspection_id)
+
+
+@bp.app_context_processor
+def hazard_helpers():
+    """For every template, the dashboard's included work queue among them."""
+    return {"work_queue": services.work_queue, "can_hazard": permissions.can,
+            "hazard_overdue": services.is_overdue, "inspection_url": _inspection_url,
+            "hazard_grades": {g.value: g for g in HazardGrade},
+            "hazard_categories": {c.value: c for c in HazardCategory},
+            "decision_labels": DECISION_LABELS}
+
+
+@bp.app_template_filter("hazard_time")
+def hazard_time(moment, fmt="%Y-%m-%d %H:%M"):
+    """A naive UTC time shown in the enterprise's local time."""
+    if moment is None:
+        return ""
+    return clock.to_local(moment, current_user.enterprise.timezone).strftime(fmt)
+
+
+@bp.app_template_filter("hazard_iso")
+def hazard_iso(text, fmt="%Y-%m-%d %H:%M"):
+    """An event's stored ISO time (naive UTC) in the enterprise's local time."""
+    return hazard_time(datetime.fromisoformat(text), fmt) if text else ""
+
+
+@bp.app_template_filter("hazard_value")
+def hazard_value(value):
+    return VALUE_LABELS.get(value, value)
+
+
+def _photo(file_storage):
+    photo = save_upload(file_storage, current_user.enterprise_id, current_user.id)
+    return photo.id if photo else None
+
+
+# --- list and report ---------------------------------------------------------------------------
+
+@bp.route("/hazards")
+def list_hazards():
+    wanted = services.HazardFilter(
+        state=request.args.get("state", "") if request.args.get("state") in {s.value for s in HazardState} else "",
+        grade=request.args.get("grade", "") if request.args.get("grade") in {g.value for g in HazardGrade} else "",
+        category=request.args.get("category", "")
+        if request.args.get("category") in {c.value for c in HazardCategory} else "",
+        department_id=request.args.get("department", type=int),
+        overdue=request.args.get("overdue") == "1",
+        page=request.args.get("page", 1, type=int))
+    page = services.search(current_user, wanted)
+    departments = db.session.scalars(select(Department).where(
+        Department.enterprise_id == current_user.enterprise_id).order_by(Department.name)).all()
+    return render("hazards/list.html", "hazards/_list.html", page=page, wanted=wanted,
+                  departments=departments, states=list(HazardState), grades=list(HazardGrade),
+                  categories=list(HazardCategory))
+
+
+def _report_form():
+    form = forms.ReportForm()
+    enterprise_id = current_user.enterprise_id
+    points = db.session.scalars(select(RiskPoint).where(
+        RiskPoint.enterprise_id == enterprise_id, RiskPoint.active.is_(True)).order_by(RiskPoint.code))
+    departments = db.session.scalars(select(Department).where(
+        Department.enterprise_id == enterprise_id, Department.active.is_(True)).order_by(Department.name))
+    forms.set_report_choices(form, points, departments)
+    if request.method == "GET":
+        form.department_id.data = str(current_user.effective_department_id or "")
+        form.risk_point_id.data = request.args.get("point", "")
+    return form
+
+
+@bp.route("/hazards/new", methods=["GET", "POST"])
+def report():
+    form = _report_form()
+    if form.validate_on_submit():
+        earlier = services.by_client_uuid(form.client_uuid.data)
+        if earlier is not None and earlier.enterprise_id == current_user.enterprise_id:
+            return redirect(url_for("hazards.detail", hazard_id=earlier.id))
+        try:
+            hazard = services.report_from_form(current_user, services.ReportInput(
+                description=form.description.data, location=form.location.data or "",
+                department_id=_int(form.department_id.data),
+                risk_point_id=_int(form.risk_point_id.data), category=form.category.data,
+                client_uuid=form.client_uuid.data or None), lambda: _photo(form.photo.data))
+        except (InvalidInput, PhotoRejected) as refused:
+            db.session.rollback()
+            _show_error(form, refused)
+        else:
+            db.session.commit()
+            flash(_("Hazard reported. Thank you."), "success")
+            return redirect(url_for("hazards.detail", hazard_id=hazard.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("hazards/report.html", form=form), status
+
+
+def _int(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _show_error(form, refused):
+    """A service's or the photo check's refusal shown on the field it is about."""
+    name = getattr(refused, "field", None) or ("photo" if isinstance(refused, PhotoRejected) else None)
+    message = getattr(refused, "message", None) or str(refused)
+    field = getattr(form, name, None) if name else None
+    if field is not None:
+        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+    else:
+        form.form_errors.append(message)
+
+
+# --- detail ------------------------------------------------------------------------------------
+
+def _hazard(hazard_id: int) -> Hazard:
+    hazard = get_owned(Hazard, hazard_id)
+    if not permissions.can(current_user, "view", hazard):
+        abort(403)
+    return hazard
+
+
+@bp.route("/hazards/<int:hazard_id>")
+def detail(hazard_id):
+    hazard = _hazard(hazard_id)
+    actions = [(name, page.label) for name, page in ACTION_PAGES.items()
+               if permissions.can(current_user, name, hazard)]
+    return render_template("hazards/detail.html", hazard=hazard, actions=actions,
+                           events=services.timeline(hazard),
+                           on_time=services.reported_on_time(hazard),
+                           overdue=services.is_overdue(hazard), event_labels=EVENT_LABELS)
+
+
+EVENT_LABELS = {
+    "reported": _l("Reported"),
+    "assigned": _l("Assigned"),
+    "grade_changed": _l("Grade changed"),
+    "category_changed": _l("Category changed"),
+    "plan_submitted": _l("五定 plan submitted"),
+    "plan_approved": _l("五定 plan approved"),
+    "plan_refused": _l("五定 plan refused"),
+    "rectified": _l("Rectified"),
+    "verified": _l("Verified and closed"),
+    "rejected": _l("Rectification rejected"),
+    "extension_requested": _l("Extension requested"),
+    "extension_approved": _l("Extension approved"),
+    "extension_refused": _l("Extension refused"),
+    "regulator_reported": _l("Reported to the regulator"),
+}
+
+
+# --- one small form per action -----------------------------------------------------------------
+
+def _local_deadline(day):
+    return services.end_of_local_day(day, current_user.enterprise.timezone) if day else None
+
+
+def _person(value):
+    return db.session.get(User, _int(value) or 0)
+
+
+def _approve():
+    return request.form.get("decision") == "approve"
+
+
+def _people(hazard, form, field_name):
+    getattr(form, field_name).choices = forms.people_choices(services.assignable_people(hazard))
+
+
+def _prepare_assign(hazard, form):
+    _people(hazard, form, "assignee_id")
+    if request.method == "GET" and hazard.assignee_id:
+        form.assignee_id.data = str(hazard.assignee_id)
+
+
+def _prepare_regulator(hazard, form):
+    if request.method == "GET":
+        form.reported_at.data = clock.to_local(clock.now(), current_user.enterprise.timezone).replace(
+            tzinfo=None, second=0, microsecond=0)
+
+
+def _regulator_time(local):
+    return clock.to_utc(local.replace(tzinfo=ZoneInfo(current_user.enterprise.timezone)))
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    label: str
+    form: type
+    apply: Callable                      # (hazard, form) -> anything; raises HazardError
+    done: str                            # flashed on success
+    prepare: Callable | None = None      # (hazard, form): choices and defaults
+    decision: bool = False               # approve / refuse buttons instead of one submit
+    multipart: bool = False
+
+
+ACTION_PAGES: dict[str, ActionPage] = {
+    "assign": ActionPage(
+        _l("Assign"), forms.AssignForm,
+        lambda h, f: services.assign(h, current_user, _person(f.assignee_id.data),
+                                     _local_deadline(f.deadline.data), f.note.data or ""),
+        _l("Assigned."), _prepare_assign),
+    "submit_plan": ActionPage(
+        _l("Submit 五定 plan"), forms.PlanForm,
+        lambda h, f: services.submit_plan(h, current_user, services.PlanData(
+            measures=f.measures.data, responsible_user_id=_int(f.responsible_user_id.data),
+            funds=f.funds.data, deadline=_local_deadline(f.deadline.data),
+            contingency_plan=f.contingency_plan.data)),
+        _l("Plan submitted for approval."), lambda h, f: _people(h, f, "responsible_user_id")),
+    "approve_plan": ActionPage(
+        _l("Decide on the 五定 plan"), forms.DecisionForm,
+        lambda h, f: services.decide_plan(h, current_user, _approve(), f.note.data or ""),
+        _l("Decision recorded."), decision=True),
+    "rectify": ActionPage(
+        _l("Record rectification"), forms.RectifyForm,
+        lambda h, f: services.rectify(h, current_user, f.measure.data, _rectify_photo(h, f),
+                                      f.client_uuid.data or None),
+        _l("Rectification recorded."), multipart=True),
+    "request_extension": ActionPage(
+        _l("Ask for more time"), forms.ExtensionForm,
+        lambda h, f: services.request_extension(h, current_user, _local_deadline(f.new_deadline.data),
+                                                f.reason.data),
+        _l("Extension requested.")),
+    "decide_extension": ActionPage(
+        _l("Decide on the extension"), forms.DecisionForm,
+        lambda h, f: services.decide_extension(h, current_user, _approve(), f.note.data or ""),
+        _l("Decision recorded."), decision=True),
+    "verify": ActionPage(
+        _l("Verify and close"), forms.VerifyForm,
+        lambda h, f: services.verify(h, current_user, f.note.data or "", _verify_photo(h, f)),
+        _l("Verified and closed."), multipart=True),
+    "reject": ActionPage(
+        _l("Reject rectification"), forms.RejectForm,
+        lambda h, f: services.reject(h, current_user, f.reason.data),
+        _l("Sent back to the responsible person.")),
+    "change_grade": ActionPage(
+        _l("Change grade"), forms.GradeForm,
+        lambda h, f: services.change_grade(h, current_user, f.grade.data, f.reason.data),
+        _l("Grade changed.")),
+    "change_category": ActionPage(
+        _l("Change category"), forms.CategoryForm,
+        lambda h, f: services.change_category(h, current_user, f.category.data, f.reason.data),
+        _l("Category changed.")),
+    "record_regulator_report": ActionPage(
+        _l("Record report to regulator"), forms.RegulatorForm,
+        lambda h, f: services.record_regulator_report(h, current_user,
+                                                      _regulator_time(f.reported_at.data),
+                                                      f.method.data, f.note.data or ""),
+        _l("Report to the regulator recorded."), _prepare_regulator),
+}
+
+
+def _rectify_photo(hazard, form):
+    # Check first, so that a refused rectification stores no photo; a repeat of a
+    # recorded submission stores none either (the service answers with the first).
+    if services.rectification_by_uuid(form.client_uuid.data):
+        return None
+    permissions.check(current_user, "rectify", hazard)
+    return _photo(form.photo.data)
+
+
+def _verify_photo(hazard, form):
+    permissions.check(current_user, "verify", hazard)
+    return _photo(form.photo.data)
+
+
+@bp.route("/hazards/<int:hazard_id>/<action>", methods=["GET", "POST"])
+def act(hazard_id, action):
+    page = ACTION_PAGES.get(action)
+    if page is None:
+        abort(404)
+    hazard = _hazard(hazard_id)
+    form = page.form()
+    if page.prepare:
+        page.prepare(hazard, form)
+    status = 200
+    if request.method == "GET":
+        if not permissions.can(current_user, action, hazard):
+            return _refusal(_checked(action, hazard))
+    elif not form.validate_on_submit():
+        status = 400
+    else:
+        try:
+            page.apply(hazard, form)
+        except PermissionDenied as refused:
+            db.session.rollback()
+            return _refusal(refused, 403)
+        except (InvalidInput, PhotoRejected) as refused:
+            db.session.rollback()
+            _show_error(form, refused)
+            status = 400
+        except HazardError as refused:
+            db.session.rollback()
+            return _refusal(refused, 400)
+        else:
+            db.session.commit()
+            flash(page.done, "success")
+            return redirect(url_for("hazards.detail", hazard_id=hazard.id))
+    context = {"hazard": hazard, "form": form, "page": page, "action": action}
+    return render("hazards/action.html", "hazards/_action_form.html", **context), status
+
+
+def _checked(action, hazard):
+    try:
+        permissions.check(current_user, action, hazard)
+    except HazardError as refused:
+        return refused
+
+
+def _refusal(refused, code=None):
+    code = code or (403 if isinstance(refused, PermissionDenied) else 400)
+    return render("error.html", "_error.html", code=code, message=refused.message), code
+
+
+# --- the work queue ----------------------------------------------------------------------------
+
+@bp.route("/hazards/queue")
+def queue():
+    return render_template("hazards/queue.html", queue=services.work_queue(current_user))

@@ -1,14 +1,25 @@
 """The hazard's life. Plain data in, rows out; the caller commits."""
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards.models import (Hazard, HazardCategory, HazardEvent, HazardGrade,
-                                       HazardState)
-from blueprints.org.models import User
+from blueprints.hazards.models import (DecisionStatus, DeadlineExtension, Hazard,
+                                       HazardCategory, HazardEvent, HazardGrade, HazardState,
+                                       RectificationPlan, RegulatorReport)
+from blueprints.hazards.permissions import (  # noqa: F401  (the errors are re-exported)
+    SAFETY, SEES_ALL, HazardError, InvalidTransition, PermissionDenied, can, check,
+    pending_extension, pending_plan)
+from blueprints.inspections.models import Inspection
+from blueprints.org.models import Department, Enterprise, Role, User
+from blueprints.risk_points.models import RiskPoint
+
 
 
 @dataclass
@@ -60,3 +71,397 @@ def report_hazard(reporter: User, report: HazardReport) -> Hazard:
     db.session.flush()
     add_event(hazard, "reported", reporter, note=report.description, photo_id=report.photo_id)
     return hazard
+
+
+@dataclass
+class ReportInput:
+    """A report as typed on the report screen, before its choices are checked."""
+    description: str
+    department_id: int | None
+    location: str = ""
+    risk_point_id: int | None = None
+    category: str = HazardCategory.ONSITE.value
+    client_uuid: str | None = None
+
+
+def report_from_form(reporter: User, data: ReportInput, save_photo=lambda: None) -> Hazard:
+    """Checks the choices against the reporter's enterprise, then stores the photo
+    (save_photo() -> photo id) and the report."""
+    description = _require(data.description, "description")
+    department = db.session.get(Department, data.department_id or 0)
+    if department is None or department.enterprise_id != reporter.enterprise_id:
+        raise InvalidInput(_l("Please choose one of the options."), "department_id")
+    point = db.session.get(RiskPoint, data.risk_point_id) if data.risk_point_id else None
+    if data.risk_point_id and (point is None or point.enterprise_id != reporter.enterprise_id):
+        raise InvalidInput(_l("Please choose one of the options."), "risk_point_id")
+    if data.category not in {c.value for c in HazardCategory}:
+        raise InvalidInput(_l("Please choose one of the options."), "category")
+    # The team follows the point, else the reporter's own team when it is in that department.
+    team_id = point.team_id if point else (
+        reporter.team_id if reporter.effective_department_id == department.id else None)
+    return report_hazard(reporter, HazardReport(
+        description=description, department_id=department.id, team_id=team_id,
+        risk_point_id=point.id if point else None,
+        location=data.location.strip() or (point.location if point else ""),
+        photo_id=save_photo(), category=data.category, client_uuid=data.client_uuid))
+
+
+# --- the hazard's life after the report ------------------------------------------------------
+
+class InvalidInput(HazardError):
+    """Bad input: the message says what to fix (400); `field` names the form field."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _require(text: str | None, field: str, message=None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(message or _l("Please fill this in."), field)
+    return text
+
+
+def _future(deadline: datetime | None, field: str = "deadline") -> datetime:
+    if deadline is None or deadline <= clock.now():
+        raise InvalidInput(_l("The deadline must be in the future."), field)
+    return deadline
+
+
+def _active_colleague(hazard: Hazard, user: User | None, field: str) -> User:
+    if user is None or user.enterprise_id != hazard.enterprise_id or not user.active:
+        raise InvalidInput(_l("Choose an active person of this enterprise."), field)
+    return user
+
+
+def end_of_local_day(day: date, tz_name: str) -> datetime:
+    """A deadline given as a day means the end of that day where the enterprise is."""
+    local = datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz_name))
+    return clock.to_utc(local)
+
+
+def assign(hazard: Hazard, actor: User, assignee: User | None, deadline: datetime | None,
+           note: str = "") -> HazardEvent:
+    check(actor, "assign", hazard)
+    _active_colleague(hazard, assignee, "assignee_id")
+    _future(deadline)
+    hazard.assignee_id, hazard.deadline = assignee.id, deadline
+    if hazard.original_deadline is None:
+        hazard.original_deadline = deadline  # kept for ever: extensions change only `deadline`
+    hazard.state = HazardState.ASSIGNED.value
+    return add_event(hazard, "assigned", actor, note=note.strip(), assignee_id=assignee.id,
+                     assignee=assignee.name, deadline=deadline.isoformat())
+
+
+def _change(hazard, actor, action, column, value, allowed, reason) -> HazardEvent:
+    check(actor, action, hazard)
+    if value not in allowed:
+        raise InvalidInput(_l("Please choose one of the options."), column)
+    reason = _require(reason, "reason", _l("Please give a reason."))
+    old = getattr(hazard, column)
+    if old == value:
+        raise InvalidInput(_l("That is already the current value."), column)
+    setattr(hazard, column, value)
+    return add_event(hazard, f"{column}_changed", actor, note=reason, old=old, new=value)
+
+
+def change_grade(hazard: Hazard, actor: User, grade: str, reason: str) -> HazardEvent:
+    return _change(hazard, actor, "change_grade", "grade", grade,
+                   {g.value for g in HazardGrade}, reason)
+
+
+def change_category(hazard: Hazard, actor: User, category: str, reason: str) -> HazardEvent:
+    return _change(hazard, actor, "change_category", "category", category,
+                   {c.value for c in HazardCategory}, reason)
+
+
+@dataclass
+class PlanData:
+    """The 五定: measures, responsible person, funds, deadline, contingency plan."""
+    measures: str
+    responsible_user_id: int | None
+    funds: Decimal | None
+    deadline: datetime | None
+    contingency_plan: str
+
+
+def submit_plan(hazard: Hazard, actor: User, data: PlanData) -> RectificationPlan:
+    check(actor, "submit_plan", hazard)
+    measures = _require(data.measures, "measures")
+    contingency = _require(data.contingency_plan, "contingency_plan")
+    responsible = _active_colleague(hazard, db.session.get(User, data.responsible_user_id or 0),
+                                    "responsible_user_id")
+    if data.funds is None or data.funds < 0:
+        raise InvalidInput(_l("Enter the funds in yuan (0 or more)."), "funds")
+    plan = RectificationPlan(enterprise_id=hazard.enterprise_id, hazard=hazard,
+                             measures=measures, responsible_user_id=responsible.id,
+                             funds=data.funds, deadline=_future(data.deadline),
+                             contingency_plan=contingency, submitted_by_id=actor.id,
+                             submitted_at=clock.now())
+    db.session.add(plan)
+    db.session.flush()
+    add_event(hazard, "plan_submitted", actor, note=measures, plan_id=plan.id,
+              responsible=responsible.name, funds=str(plan.funds),
+              deadline=plan.deadline.isoformat())
+    return plan
+
+
+def _decide(row, actor: User, approve: bool, note: str) -> str:
+    note = note.strip()
+    if not approve and not note:
+        raise InvalidInput(_l("Please give the reason for refusing."), "note")
+    row.status = (DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED).value
+    row.decided_by_id, row.decided_at, row.decision_note = actor.id, clock.now(), note
+    return "approved" if approve else "refused"
+
+
+def decide_plan(hazard: Hazard, actor: User, approve: bool, note: str = "") -> RectificationPlan:
+    """Approval hands the hazard to the plan's responsible person with the plan's deadline;
+    a refused plan stays on record and a new one can be submitted."""
+    check(actor, "approve_plan", hazard)
+    plan = pending_plan(hazard)
+    outcome = _decide(plan, actor, approve, note)
+    if approve:
+        _future(plan.deadline)
+        hazard.assignee_id, hazard.deadline = plan.responsible_user_id, plan.deadline
+        if hazard.original_deadline is None:
+            hazard.original_deadline = plan.deadline
+        hazard.state = HazardState.ASSIGNED.value
+    add_event(hazard, f"plan_{outcome}", actor, note=plan.decision_note, plan_id=plan.id)
+    return plan
+
+
+def rectification_by_uuid(client_uuid: str | None) -> HazardEvent | None:
+    if not client_uuid:
+        return None
+    return db.session.scalar(select(HazardEvent).where(HazardEvent.client_uuid == client_uuid))
+
+
+def rectify(hazard: Hazard, actor: User, measure: str, photo_id: int | None,
+            client_uuid: str | None = None) -> HazardEvent:
+    """A repeat of the same client UUID returns the first event and changes nothing."""
+    earlier = rectification_by_uuid(client_uuid)
+    if earlier is not None:
+        if earlier.hazard_id != hazard.id or earlier.kind != "rectified":
+            raise InvalidInput(_l("This submission was already used for something else."))
+        return earlier
+    check(actor, "rectify", hazard)
+    measure = _require(measure, "measure", _l("Describe the measure taken."))
+    if photo_id is None:
+        raise InvalidInput(_l("Take a photo of the rectified place."), "photo")
+    hazard.state = HazardState.RECTIFIED.value
+    hazard.rectified_by_id = actor.id
+    return add_event(hazard, "rectified", actor, note=measure, photo_id=photo_id,
+                     client_uuid=client_uuid)
+
+
+def verify(hazard: Hazard, actor: User, note: str = "", photo_id: int | None = None) -> HazardEvent:
+    check(actor, "verify", hazard)
+    hazard.state = HazardState.CLOSED.value
+    hazard.closed_at = clock.now()
+    return add_event(hazard, "verified", actor, note=note.strip(), photo_id=photo_id)
+
+
+def reject(hazard: Hazard, actor: User, reason: str) -> HazardEvent:
+    """Back to the assigned person; the rectification event stays on the record."""
+    check(actor, "reject", hazard)
+    reason = _require(reason, "reason", _l("Please give a reason."))
+    hazard.state = HazardState.ASSIGNED.value
+    hazard.rectified_by_id = None
+    return add_event(hazard, "rejected", actor, note=reason)
+
+
+def request_extension(hazard: Hazard, actor: User, new_deadline: datetime | None,
+                      reason: str) -> DeadlineExtension:
+    check(actor, "request_extension", hazard)
+    reason = _require(reason, "reason", _l("Please give a reason."))
+    _future(new_deadline, "new_deadline")
+    if new_deadline <= hazard.deadline:
+        raise InvalidInput(_l("The new deadline must be later than the current one."), "new_deadline")
+    extension = DeadlineExtension(enterprise_id=hazard.enterprise_id, hazard=hazard,
+                                  requested_by_id=actor.id, requested_at=clock.now(),
+                                  reason=reason, old_deadline=hazard.deadline,
+                                  new_deadline=new_deadline)
+    db.session.add(extension)
+    db.session.flush()
+    add_event(hazard, "extension_requested", actor, note=reason, extension_id=extension.id,
+              old_deadline=extension.old_deadline.isoformat(), new_deadline=new_deadline.isoformat())
+    return extension
+
+
+def decide_extension(hazard: Hazard, actor: User, approve: bool, note: str = "") -> DeadlineExtension:
+    check(actor, "decide_extension", hazard)
+    extension = pending_extension(hazard)
+    outcome = _decide(extension, actor, approve, note)
+    if approve:
+        hazard.deadline = extension.new_deadline
+    add_event(hazard, f"extension_{outcome}", actor, note=extension.decision_note,
+              extension_id=extension.id, old_deadline=extension.old_deadline.isoformat(),
+              new_deadline=extension.new_deadline.isoformat())
+    return extension
+
+
+def record_regulator_report(hazard: Hazard, actor: User, reported_at: datetime | None,
+                            method: str, note: str = "") -> RegulatorReport:
+    check(actor, "record_regulator_report", hazard)
+    method = _require(method, "method", _l("Say how it was reported."))
+    if reported_at is None or reported_at > clock.now():
+        raise InvalidInput(_l("The time of the report cannot be in the future."), "reported_at")
+    report = RegulatorReport(enterprise_id=hazard.enterprise_id, hazard=hazard,
+                             reported_at=reported_at, reported_by_id=actor.id, method=method,
+                             recorded_at=clock.now(), note=note.strip())
+    db.session.add(report)
+    db.session.flush()
+    add_event(hazard, "regulator_reported", actor, note=note.strip(), method=method,
+              reported_at=reported_at.isoformat())
+    return report
+
+
+def _local_day(moment: datetime, hazard: Hazard) -> date:
+    return clock.to_local(moment, hazard_timezone(hazard)).date()
+
+
+def hazard_timezone(hazard: Hazard) -> str:
+    return db.session.get(Enterprise, hazard.enterprise_id).timezone
+
+
+def reported_on_time(hazard: Hazard) -> bool | None:
+    """Shandong's 当天直报: a major hazard reaches the regulator on the (enterprise-local)
+    day it was found. None while that day is still running and nothing is recorded;
+    not asked of general hazards (None)."""
+    if not hazard.is_major:
+        return None
+    found_day = _local_day(hazard.found_at, hazard)
+    if hazard.regulator_reports:
+        return _local_day(hazard.regulator_reports[0].reported_at, hazard) <= found_day
+    return None if _local_day(clock.now(), hazard) <= found_day else False
+
+
+def is_overdue(hazard: Hazard) -> bool:
+    return (hazard.state != HazardState.CLOSED.value and hazard.deadline is not None
+            and hazard.deadline < clock.now())
+
+
+# --- lists and the work queue ----------------------------------------------------------------
+
+HAZARDS_PER_PAGE = 20
+QUEUE_LIMIT = 50
+NO_SCAN_DAYS = 7
+
+
+def visible(user: User):
+    """The hazards the user may see, as a statement (mirrors permissions.sees)."""
+    stmt = select(Hazard).where(Hazard.enterprise_id == user.enterprise_id)
+    if user.has_role(*SEES_ALL):
+        return stmt
+    mine = [Hazard.reported_by_id == user.id, Hazard.assignee_id == user.id,
+            Hazard.rectified_by_id == user.id]
+    if user.team_id is not None:
+        mine.append(Hazard.team_id == user.team_id)
+    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
+        mine.append(Hazard.department_id == user.effective_department_id)
+    return stmt.where(or_(*mine))
+
+
+@dataclass
+class HazardFilter:
+    state: str = ""
+    grade: str = ""
+    category: str = ""
+    department_id: int | None = None
+    overdue: bool = False
+    page: int = 1
+
+
+def search(user: User, wanted: HazardFilter):
+    """A page of the hazards the user sees, overdue and most urgent first."""
+    stmt = visible(user).options(selectinload(Hazard.department), selectinload(Hazard.assignee))
+    if wanted.state:
+        stmt = stmt.where(Hazard.state == wanted.state)
+    if wanted.grade:
+        stmt = stmt.where(Hazard.grade == wanted.grade)
+    if wanted.category:
+        stmt = stmt.where(Hazard.category == wanted.category)
+    if wanted.department_id:
+        stmt = stmt.where(Hazard.department_id == wanted.department_id)
+    if wanted.overdue:
+        stmt = stmt.where(_overdue_clause())
+    # Open before closed, then the nearest deadline, then the newest.
+    stmt = stmt.order_by((Hazard.state == HazardState.CLOSED.value), Hazard.deadline.is_(None),
+                         Hazard.deadline, Hazard.id.desc())
+    return db.paginate(stmt, page=max(wanted.page, 1), per_page=HAZARDS_PER_PAGE, error_out=False)
+
+
+def _overdue_clause():
+    return and_(Hazard.state != HazardState.CLOSED.value, Hazard.deadline.is_not(None),
+                Hazard.deadline < clock.now())
+
+
+@dataclass
+class WorkQueue:
+    plans: list = field(default_factory=list)
+    extensions: list = field(default_factory=list)
+    to_verify: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    new_major: list = field(default_factory=list)
+    no_scan: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(rows) for rows in (self.plans, self.extensions, self.to_verify,
+                                          self.overdue, self.new_major, self.no_scan))
+
+
+QUEUE_ROLES = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
+
+
+def work_queue(user: User) -> WorkQueue:
+    """What waits for this user's decision; empty for roles that decide nothing."""
+    queue = WorkQueue()
+    if not getattr(user, "is_authenticated", False) or not user.has_role(*QUEUE_ROLES):
+        return queue
+    base = visible(user).options(selectinload(Hazard.department))
+    if user.has_role(Role.SAFETY_DIRECTOR):
+        queue.plans = list(db.session.scalars(
+            select(RectificationPlan).join(Hazard).where(
+                Hazard.enterprise_id == user.enterprise_id,
+                RectificationPlan.status == DecisionStatus.PENDING.value)
+            .order_by(RectificationPlan.id).limit(QUEUE_LIMIT)))
+        queue.extensions = list(db.session.scalars(
+            select(DeadlineExtension).join(Hazard).where(
+                Hazard.enterprise_id == user.enterprise_id,
+                DeadlineExtension.status == DecisionStatus.PENDING.value)
+            .order_by(DeadlineExtension.id).limit(QUEUE_LIMIT)))
+    rectified = db.session.scalars(
+        base.where(Hazard.state == HazardState.RECTIFIED.value).order_by(Hazard.id).limit(QUEUE_LIMIT))
+    queue.to_verify = [h for h in rectified if can(user, "verify", h)]
+    queue.overdue = list(db.session.scalars(
+        base.where(_overdue_clause()).order_by(Hazard.deadline).limit(QUEUE_LIMIT)))
+    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
+        queue.new_major = list(db.session.scalars(
+            base.where(Hazard.grade == HazardGrade.MAJOR.value,
+                       Hazard.state == HazardState.REPORTED.value)
+            .order_by(Hazard.id.desc()).limit(QUEUE_LIMIT)))
+    if user.has_role(*SAFETY):
+        since = clock.now() - timedelta(days=NO_SCAN_DAYS)
+        queue.no_scan = list(db.session.scalars(
+            select(Inspection).options(selectinload(Inspection.risk_point),
+                                       selectinload(Inspection.user))
+            .where(Inspection.enterprise_id == user.enterprise_id, Inspection.no_scan.is_(True),
+                   Inspection.done_at >= since)
+            .order_by(Inspection.done_at.desc()).limit(QUEUE_LIMIT)))
+    return queue
+
+
+def timeline(hazard: Hazard) -> list[HazardEvent]:
+    return list(db.session.scalars(
+        select(HazardEvent).options(selectinload(HazardEvent.actor))
+        .where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.at, HazardEvent.id)))
+
+
+def assignable_people(hazard: Hazard) -> list[User]:
+    """Active people of the enterprise, the hazard's department first."""
+    people = db.session.scalars(select(User).where(
+        User.enterprise_id == hazard.enterprise_id, User.active.is_(True)).order_by(User.employee_no))
+    return sorted(people, key=lambda u: u.effective_department_id != hazard.department_id)

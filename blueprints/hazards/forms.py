@@ -1,0 +1,103 @@
+"""Forms of the hazard pages: they parse and bound the input; the rules are in services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (DateField, DateTimeLocalField, DecimalField, HiddenField, SelectChoice,
+                     SelectField, StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from blueprints.hazards.models import HazardCategory, HazardGrade
+
+_REQUIRED = _l("Please fill this in.")
+_CAMERA = {"accept": "image/*", "capture": "environment"}
+
+
+def _choices(enum_class):
+    return [SelectChoice(member.value, member.label) for member in enum_class]
+
+
+def people_choices(people):
+    return [SelectChoice("", _l("Choose a person")),
+            *(SelectChoice(str(u.id), f"{u.name} · {u.role_enum.label}") for u in people)]
+
+
+def set_report_choices(form, points, departments):
+    form.risk_point_id.choices = [SelectChoice("", _l("None")),
+                                  *(SelectChoice(str(p.id), f"{p.code} {p.name}") for p in points)]
+    form.department_id.choices = [SelectChoice(str(d.id), d.name) for d in departments]
+
+
+class ReportForm(FlaskForm):
+    description = TextAreaField(_l("What is wrong?"), validators=[InputRequired(_REQUIRED),
+                                                                   Length(max=2000)])
+    location = StringField(_l("Where exactly?"), validators=[Optional(), Length(max=200)])
+    risk_point_id = SelectField(_l("Risk point (optional)"), validate_choice=False)
+    department_id = SelectField(_l("Department"), validate_choice=False)
+    category = SelectField(_l("Category"), choices=_choices(HazardCategory),
+                           default=HazardCategory.ONSITE.value)
+    photo = FileField(_l("Photo"), render_kw=_CAMERA)
+    client_uuid = HiddenField()
+
+
+class AssignForm(FlaskForm):
+    assignee_id = SelectField(_l("Responsible person"), validate_choice=False,
+                              validators=[InputRequired(_REQUIRED)])
+    deadline = DateField(_l("Deadline"), validators=[InputRequired(_REQUIRED)])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class GradeForm(FlaskForm):
+    grade = SelectField(_l("Grade"), choices=_choices(HazardGrade))
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(_REQUIRED), Length(max=2000)])
+
+
+class CategoryForm(FlaskForm):
+    category = SelectField(_l("Category"), choices=_choices(HazardCategory))
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(_REQUIRED), Length(max=2000)])
+
+
+class PlanForm(FlaskForm):
+    measures = TextAreaField(_l("Measures"), validators=[InputRequired(_REQUIRED), Length(max=4000)])
+    responsible_user_id = SelectField(_l("Responsible person"), validate_choice=False,
+                                      validators=[InputRequired(_REQUIRED)])
+    funds = DecimalField(_l("Funds (yuan)"), places=2, render_kw={"inputmode": "decimal"},
+                         validators=[InputRequired(_REQUIRED), NumberRange(min=0)])
+    deadline = DateField(_l("Deadline"), validators=[InputRequired(_REQUIRED)])
+    contingency_plan = TextAreaField(_l("Contingency plan"),
+                                     validators=[InputRequired(_REQUIRED), Length(max=4000)])
+
+
+class DecisionForm(FlaskForm):
+    """Approve or refuse: the pressed button's name="decision" carries the choice."""
+    note = TextAreaField(_l("Note (required when refusing)"),
+                         validators=[Optional(), Length(max=2000)])
+
+
+class RectifyForm(FlaskForm):
+    measure = TextAreaField(_l("Measure taken"), validators=[InputRequired(_REQUIRED),
+                                                              Length(max=2000)])
+    photo = FileField(_l("Photo after rectification"), render_kw=_CAMERA)
+    client_uuid = HiddenField()
+
+
+class VerifyForm(FlaskForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+    photo = FileField(_l("Photo (optional)"), render_kw=_CAMERA)
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Why is the rectification not accepted?"),
+                           validators=[InputRequired(_REQUIRED), Length(max=2000)])
+
+
+class ExtensionForm(FlaskForm):
+    new_deadline = DateField(_l("New deadline"), validators=[InputRequired(_REQUIRED)])
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(_REQUIRED), Length(max=2000)])
+
+
+class RegulatorForm(FlaskForm):
+    reported_at = DateTimeLocalField(_l("Reported at"), format="%Y-%m-%dT%H:%M",
+                                     validators=[InputRequired(_REQUIRED)])
+    method = StringField(_l("How (e.g. provincial online system, phone)"),
+                         validators=[InputRequired(_REQUIRED), Length(max=200)])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])

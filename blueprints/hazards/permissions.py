@@ -1,0 +1,166 @@
+"""Who may do what to a hazard, and in which state: the ONE table views, services and
+templates all ask (`can(user, action, hazard)`)."""
+from dataclasses import dataclass
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from blueprints.hazards.models import DecisionStatus, Hazard, HazardState
+from blueprints.org.models import Role, User
+
+SEES_ALL = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL, Role.ADMIN)
+SAFETY = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR)
+
+
+class HazardError(Exception):
+    """The message is for the user, in their language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class PermissionDenied(HazardError):
+    """The user may not do this to this hazard (403)."""
+
+
+class InvalidTransition(HazardError):
+    """The hazard is not in a state where this can be done (400)."""
+
+
+def heads_department(user: User, hazard: Hazard) -> bool:
+    return user.has_role(Role.DEPT_HEAD) and user.effective_department_id == hazard.department_id
+
+
+def sees(user: User, hazard: Hazard) -> bool:
+    if user.enterprise_id != hazard.enterprise_id:
+        return False
+    if user.has_role(*SEES_ALL) or heads_department(user, hazard):
+        return True
+    if hazard.team_id is not None and hazard.team_id == user.team_id:
+        return True  # workers and team leaders: their team's
+    return user.id in (hazard.reported_by_id, hazard.assignee_id, hazard.rectified_by_id)
+
+
+def _assigner(user, hazard):
+    return user.has_role(*SAFETY) or heads_department(user, hazard)
+
+
+def _safety(user, _hazard):
+    return user.has_role(*SAFETY)
+
+
+def _director(user, _hazard):
+    return user.has_role(Role.SAFETY_DIRECTOR)
+
+
+def _rectifier(user, hazard):
+    return user.id == hazard.assignee_id or heads_department(user, hazard)
+
+
+def _verifier(user, hazard):
+    # The fixer never signs off their own fix; a major hazard only the safety director.
+    if user.id == hazard.rectified_by_id:
+        return False
+    if hazard.is_major:
+        return user.has_role(Role.SAFETY_DIRECTOR)
+    return user.has_role(*SAFETY) or heads_department(user, hazard)
+
+
+def _anyone(_user, _hazard):
+    return True
+
+
+def _planner(user, hazard):
+    return _assigner(user, hazard) or user.id == hazard.assignee_id
+
+
+def _state(*states: HazardState):
+    values = {s.value for s in states}
+    return lambda hazard: hazard.state in values
+
+
+def _open(hazard):
+    return hazard.state != HazardState.CLOSED.value
+
+
+def _pending(rows):
+    return any(r.status == DecisionStatus.PENDING.value for r in rows)
+
+
+def approved_plan(hazard: Hazard):
+    return next((p for p in reversed(hazard.plans) if p.status == DecisionStatus.APPROVED.value),
+                None)
+
+
+def pending_plan(hazard: Hazard):
+    return next((p for p in hazard.plans if p.status == DecisionStatus.PENDING.value), None)
+
+
+def pending_extension(hazard: Hazard):
+    return next((e for e in hazard.extensions if e.status == DecisionStatus.PENDING.value), None)
+
+
+def _may_plan(hazard):
+    return (hazard.is_major and hazard.state in (HazardState.REPORTED.value, HazardState.ASSIGNED.value)
+            and not _pending(hazard.plans) and approved_plan(hazard) is None)
+
+
+def _may_rectify(hazard):
+    # A major hazard waits for its approved 五定 plan before work starts.
+    return hazard.state == HazardState.ASSIGNED.value and (
+        not hazard.is_major or approved_plan(hazard) is not None)
+
+
+def _may_extend(hazard):
+    return (hazard.state == HazardState.ASSIGNED.value and hazard.deadline is not None
+            and not _pending(hazard.extensions))
+
+
+@dataclass(frozen=True)
+class Rule:
+    who: Callable[[User, Hazard], bool]
+    when: Callable[[Hazard], bool]
+    refused: str  # why `when` fails, for the user
+
+
+# THE table. Seeing the hazard is required for every action on top of `who`.
+RULES: dict[str, Rule] = {
+    "view": Rule(_anyone, lambda h: True, ""),
+    "assign": Rule(_assigner, _state(HazardState.REPORTED, HazardState.ASSIGNED),
+                   _l("Only a reported or assigned hazard can be assigned.")),
+    "change_grade": Rule(_safety, _open, _l("A closed hazard cannot be changed.")),
+    "change_category": Rule(_safety, _open, _l("A closed hazard cannot be changed.")),
+    "submit_plan": Rule(_planner, _may_plan,
+                        _l("A plan can be submitted only for an open major hazard without a pending or approved plan.")),
+    "approve_plan": Rule(_director, lambda h: _pending(h.plans), _l("There is no plan awaiting approval.")),
+    "rectify": Rule(_rectifier, _may_rectify,
+                    _l("Rectification needs an assigned hazard, and for a major hazard an approved plan.")),
+    "request_extension": Rule(lambda u, h: u.id == h.assignee_id, _may_extend,
+                              _l("An extension can be asked for only while the hazard is assigned with a deadline and no other request is pending.")),
+    "decide_extension": Rule(_director, lambda h: _pending(h.extensions),
+                             _l("There is no extension request awaiting a decision.")),
+    "verify": Rule(_verifier, _state(HazardState.RECTIFIED), _l("Only a rectified hazard can be verified.")),
+    "reject": Rule(_verifier, _state(HazardState.RECTIFIED), _l("Only a rectified hazard can be rejected.")),
+    "record_regulator_report": Rule(_safety, lambda h: h.is_major and not h.regulator_reports,
+                                    _l("Only a major hazard not yet reported to the regulator can be recorded.")),
+}
+ACTIONS = tuple(RULES)
+
+
+def may(user: User, action: str, hazard: Hazard) -> bool:
+    """Whether the user's role and relation to the hazard allow the action (state aside)."""
+    return sees(user, hazard) and RULES[action].who(user, hazard)
+
+
+def can(user: User, action: str, hazard: Hazard) -> bool:
+    rule = RULES[action]
+    return may(user, action, hazard) and rule.when(hazard)
+
+
+def check(user: User, action: str, hazard: Hazard) -> None:
+    """Raises PermissionDenied or InvalidTransition with the user's reason."""
+    if not may(user, action, hazard):
+        raise PermissionDenied(_l("You may not do this."))
+    if not RULES[action].when(hazard):
+        raise InvalidTransition(RULES[action].refused)

@@ -16,7 +16,7 @@ class HazardError(Exception):
     """The message is for the user, in their language."""
 
     def __init__(self, message):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
 
 

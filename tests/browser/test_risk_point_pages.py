@@ -54,3 +54,29 @@ def test_risk_point_pages_at_phone_size(live, phone):
     assert sheet.locator(".qr-label").count() == 4
     assert_no_sideways_scroll(sheet)
     screenshot(sheet, "risk_point_labels_all")
+
+
+def test_form_shows_the_grade_live_and_checklist_editor_fits(live, phone):
+    """Does picking LEC values update the grade in place, and do the form and the checklist
+    editor fit 360 px?"""
+    with live.app.app_context():
+        ent = factories.standard_enterprise()
+        officer_no, point_id = ent.safety_officer.employee_no, ent.point.id
+    live.start()
+    page = phone.new_page()
+    login(page, live.url, type("U", (), {"employee_no": officer_no}), factories.PASSWORD)
+
+    page.goto(f"{live.url}/points/{point_id}/edit")
+    assert "D = 270" in page.inner_text("#grade")
+    page.select_option("select[name=lec_c]", "40")
+    page.wait_for_function("() => document.querySelector('#grade').innerText.includes('720')")
+    assert "重大风险" in page.inner_text("#grade")
+    assert_no_sideways_scroll(page)
+    screenshot(page, "risk_point_form")
+
+    page.goto(f"{live.url}/points/{point_id}/checklist")
+    page.click("button[value=add]")
+    page.wait_for_load_state()
+    assert page.locator(".rp-item-card").count() == 3
+    assert_no_sideways_scroll(page)
+    screenshot(page, "risk_point_checklist")

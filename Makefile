@@ -34,6 +34,9 @@ run: install translations
 	$(FLASK) bootstrap
 	$(FLASK) seed-demo
 	@echo "Serving on http://127.0.0.1:$(PORT)"
+	@# One escalation runner beside gunicorn, never inside its workers (one per worker would
+	@# send everything N times); it stops with `make run` (exec keeps the process group).
+	( while true; do $(FLASK) escalate >> instance/escalate.log 2>&1; sleep 60; done ) &
 	exec $(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) 'app:create_app()'
 
 # Debian packages the browser tests need, installed only where missing.

@@ -271,3 +271,17 @@ def test_principal_has_no_checks_of_their_own(ent):
     from blueprints.inspections import due
     assert due.units_for(ent.principal) == []
     assert ent.principal.has_role(Role.PRINCIPAL)
+
+
+def test_demo_history_fills_three_weeks_of_finished_periods(ent):
+    """Does the demo history check most past shifts of the team's point, leave the current
+    shift due, and flag the few checks made without a scan?"""
+    from blueprints.inspections import demo_history, due
+    clock.freeze(None)  # the history runs up to the real now
+    made = demo_history.load_history(ent.enterprise)
+    db.session.commit()
+    # two shifts a day for 21 days, a few missed
+    assert 36 <= made <= 42 and count(Inspection) == made
+    assert count(InspectionAnswer) == 2 * made
+    assert all(i.done_at < clock.now() for i in db.session.scalars(select(Inspection)))
+    assert due.units_for(ent.worker)[0].state != due.DueState.DONE

@@ -3,6 +3,7 @@ a tank farm, shifts round the clock, and risk points in all four colours."""
 from datetime import time
 
 from blueprints.common.extensions import db
+from blueprints.inspections import demo_history
 from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
 from blueprints.risk_points import services as rp
 from blueprints.risk_points.services import ItemData as I
@@ -135,6 +136,7 @@ def load() -> Enterprise:
             control_measures=measures, lec=lec, items=items),
             actor_id=users["S002"].id)
     db.session.flush()
+    demo_history.load_history(enterprise)
     return enterprise
 
 

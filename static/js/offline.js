@@ -150,7 +150,7 @@
     const seq = await ZichaStore.add({
       uuid, kind: form.dataset.outbox, user_id: userId, action: new URL(form.action).pathname,
       done_at: data.get('done_at') || new Date().toISOString(),
-      label: form.dataset.outboxLabel || document.title.split(' · ').slice(0, -1).join(' · '),
+      label: form.dataset.outboxLabel || (document.querySelector('main h1') || {}).textContent || '',
       fields, files});
     refresh();
     askBackgroundSync();
@@ -186,6 +186,8 @@
   function fillOfflineScan() {
     if (!body.dataset.offlineScan) return;
     const scan = JSON.parse(body.dataset.offlineScan);
+    // As online, where the scan link redirects: a reload opens the check, not a new scan.
+    window.history.replaceState(null, '', scan.url);
     for (const form of document.querySelectorAll('form[data-outbox]')) {
       for (const [name, value] of [['scan_token', scan.token], ['scanned_at', scan.scanned_at],
                                    ['scan_uuid', scan.uuid]]) {

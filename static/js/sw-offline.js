@@ -90,7 +90,7 @@ async function offlineScan(token) {
   if (!point) return null;
   const page = await caches.match(point.url, {cacheName: ZichaStore.PAGES, ignoreVary: true});
   if (!page) return null;
-  const scan = {token, scanned_at: new Date().toISOString(), uuid: self.crypto.randomUUID()};
+  const scan = {token, scanned_at: new Date().toISOString(), uuid: self.crypto.randomUUID(), url: point.url};
   await ZichaStore.add({uuid: scan.uuid, kind: 'scan', user_id: offline.user_id,
                         done_at: scan.scanned_at, label: point.label, fields: [['token', token]]});
   return {page, scan};

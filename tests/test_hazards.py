@@ -10,6 +10,7 @@ from blueprints.common.extensions import db
 from blueprints.hazards import services
 from blueprints.hazards.models import (DeadlineExtension, Hazard, HazardEvent,
                                        RectificationPlan)
+from blueprints.inspections.models import Inspection
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -316,10 +317,15 @@ def test_work_queue_for_director_only(client, auth, ent):
     """Does the director's queue list what waits, and a worker's render nothing?"""
     factories.make_hazard(ent, state="rectified", description="待复查的隐患")
     factories.make_hazard(ent, grade="major", description="新的重大隐患")
+    db.session.add(Inspection(enterprise_id=ent.enterprise.id, risk_point_id=ent.point.id,
+                              checklist_version_id=ent.point.checklist.id, level="team",
+                              frequency_key="shift", user_id=ent.worker.id,
+                              done_at=clock.now() - timedelta(days=1), no_scan=True))
     db.session.commit()
     as_user(auth, ent.director)
     page = client.get("/hazards/queue").get_data(as_text=True)
     assert "待复查的隐患" in page and "新的重大隐患" in page
+    assert "未扫码的检查" in page and ent.point.name in page
     with client.application.test_request_context():
         from flask import render_template_string
         from flask_login import login_user

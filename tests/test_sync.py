@@ -274,3 +274,74 @@ def test_manifest_meets_the_install_criteria(client):
     for icon in manifest["icons"]:
         with client.get(icon["src"]) as image:
             assert image.status_code == 200 and image.mimetype == "image/png"
+
+
+def hazard_item(user, action, client_uuid=None, **fields):
+    return {"_kind": fields.pop("_kind"), "_user_id": str(user.id), "_done_at": iso(NOW),
+            "_action": action, "client_uuid": client_uuid or str(uuid.uuid4()), **fields}
+
+
+def test_a_queued_hazard_report_is_stored_once(client, auth, ent):
+    """Does a hazard report made offline (with its photo) reach the same service, once?"""
+    auth.login(ent.worker)
+    data = hazard_item(ent.worker, "/hazards/new", _kind="hazard_report",
+                       description="消防通道堵塞", department_id=str(ent.department.id),
+                       category="onsite")
+    first = post(client, {**data, "photo": (io.BytesIO(factories.jpeg_bytes()), "p.jpg")})
+    again = post(client, {**data, "photo": (io.BytesIO(factories.jpeg_bytes()), "p.jpg")})
+    assert first.status_code == again.status_code == 200, first.json
+    assert again.json["id"] == first.json["id"] and again.json["replayed"] is True
+    assert count(Hazard) == 1 and count(Photo) == 1
+    hazard = db.session.get(Hazard, first.json["id"])
+    assert hazard.reported_by_id == ent.worker.id and hazard.description == "消防通道堵塞"
+
+
+def test_an_invalid_hazard_report_is_refused_with_the_reason(client, auth, ent):
+    """Is a report without a description refused (400) with a message and nothing stored?"""
+    auth.login(ent.worker)
+    response = post(client, hazard_item(ent.worker, "/hazards/new", _kind="hazard_report",
+                                        description=" ", department_id=str(ent.department.id),
+                                        category="onsite"))
+    assert response.status_code == 400 and response.json["error"]
+    assert count(Hazard) == 0
+
+
+def test_a_queued_rectification_is_recorded_once(client, auth, ent):
+    """Does a rectification made offline record once, even when sent twice?"""
+    hazard = factories.make_hazard(ent, state="assigned", assignee=ent.worker)
+    db.session.commit()
+    auth.login(ent.worker)
+    data = hazard_item(ent.worker, f"/hazards/{hazard.id}/rectify", _kind="rectification",
+                       measure="更换压力表")
+    first = post(client, {**data, "photo": (io.BytesIO(factories.jpeg_bytes()), "a.jpg")})
+    again = post(client, {**data, "photo": (io.BytesIO(factories.jpeg_bytes()), "a.jpg")})
+    assert first.status_code == again.status_code == 200, first.json
+    assert again.json["replayed"] is True and count(Photo) == 1
+    db.session.refresh(hazard)
+    assert hazard.state == "rectified" and hazard.rectified_by_id == ent.worker.id
+
+
+def test_a_rectification_of_a_hazard_closed_meanwhile_is_refused_and_explained(client, auth, ent):
+    """When someone else closed the hazard while the phone was offline, is the user told
+    (409, in Chinese) and no photo or event stored?"""
+    hazard = factories.make_hazard(ent, state="closed", assignee=ent.worker)
+    db.session.commit()
+    auth.login(ent.worker)
+    response = post(client, {**hazard_item(ent.worker, f"/hazards/{hazard.id}/rectify",
+                                           _kind="rectification", measure="更换压力表"),
+                             "photo": (io.BytesIO(factories.jpeg_bytes()), "a.jpg")})
+    assert response.status_code == 409
+    assert "整改记录未保存" in response.json["error"]
+    assert count(Photo) == 0
+
+
+def test_a_rectification_by_someone_not_assigned_is_forbidden(client, auth, ent):
+    """Can a worker not assigned to the hazard not rectify it through the outbox?"""
+    hazard = factories.make_hazard(ent, state="assigned", assignee=ent.worker)
+    db.session.commit()
+    auth.login(ent.worker2)
+    response = post(client, {**hazard_item(ent.worker2, f"/hazards/{hazard.id}/rectify",
+                                           _kind="rectification", measure="x"),
+                             "photo": (io.BytesIO(factories.jpeg_bytes()), "a.jpg")})
+    assert response.status_code == 403
+    assert count(Photo) == 0

@@ -13,12 +13,15 @@ from werkzeug.exceptions import HTTPException
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
+from blueprints.hazards import permissions as hazard_permissions
+from blueprints.hazards import services as hazards
+from blueprints.hazards.models import Hazard, HazardState
 from blueprints.inspections import forms as check_forms
 from blueprints.inspections import services as inspections
 from blueprints.inspections.models import Inspection, Scan
 from blueprints.org.models import Role, User
 from blueprints.risk_points import services as risk_points
-from blueprints.photos.services import PhotoRejected
+from blueprints.photos.services import PhotoRejected, save_upload
 from blueprints.risk_points.models import RiskPoint
 
 # A phone clock a little ahead is normal; far ahead means a wrong clock, not a real time.
@@ -154,6 +157,64 @@ def _check(sub: Submission) -> Outcome:
         return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id),
                        notice=notice and str(notice))
     return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _hazard_url(hazard: Hazard) -> str:
+    return url_for("hazards.detail", hazard_id=hazard.id)
+
+
+@kind("hazard_report", "hazards.report", hazards.by_client_uuid)
+def _hazard_report(sub: Submission) -> Outcome:
+    """The report form's fields, checked by the same service as the report screen."""
+    existing = hazards.by_client_uuid(sub.client_uuid)
+    if existing is not None and existing.enterprise_id == sub.user.enterprise_id:
+        return Outcome(existing.id, _hazard_url(existing))
+    try:
+        hazard = hazards.report_from_form(sub.user, hazards.ReportInput(
+            description=sub.fields.get("description", "")[:2000],
+            location=sub.fields.get("location", "")[:200],
+            department_id=_int(sub.fields.get("department_id")),
+            risk_point_id=_int(sub.fields.get("risk_point_id")),
+            category=sub.fields.get("category", ""), client_uuid=sub.client_uuid),
+            lambda: _photo_id(sub, "photo"))
+    except (hazard_permissions.HazardError, PhotoRejected) as refused:
+        raise Rejected(refused)
+    return Outcome(hazard.id, _hazard_url(hazard))
+
+
+def _photo_id(sub: Submission, name: str) -> int | None:
+    photo = save_upload(sub.files.get(name), sub.user.enterprise_id, sub.user.id)
+    return photo.id if photo else None
+
+
+@kind("rectification", "hazards.act", hazards.rectification_by_uuid)
+def _rectification(sub: Submission) -> Outcome:
+    """A rectification recorded offline. If meanwhile someone else moved the hazard on
+    (verified, closed), it cannot be stored as a rectification: 409, and the user is told."""
+    if sub.target.get("action") != "rectify":
+        raise Rejected(_l("This record does not belong to a form of this app."))
+    hazard = db.session.get(Hazard, sub.target["hazard_id"])
+    if hazard is None or hazard.enterprise_id != sub.user.enterprise_id:
+        raise Rejected(_l("This hazard is not known."), 404)
+    photo_id = None
+    try:
+        if hazards.rectification_by_uuid(sub.client_uuid) is None:
+            if hazard.state != HazardState.ASSIGNED.value:
+                raise Rejected(_l("Meanwhile this hazard became “%(state)s”, so your rectification was not recorded. Please look at the hazard.", state=hazard.state_enum.label), 409)
+            # Checked before the photo is stored, so that a refusal leaves no photo behind.
+            hazard_permissions.check(sub.user, "rectify", hazard)
+            photo_id = _photo_id(sub, "photo")
+        hazards.rectify(hazard, sub.user, sub.fields.get("measure", "")[:2000], photo_id,
+                        sub.client_uuid)
+    except hazard_permissions.PermissionDenied as refused:
+        raise Rejected(refused, 403)
+    except (hazard_permissions.HazardError, PhotoRejected) as refused:
+        raise Rejected(refused)
+    return Outcome(hazard.id, _hazard_url(hazard))
 
 
 def points_for_offline(user: User) -> list[RiskPoint]:

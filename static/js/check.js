@@ -5,7 +5,6 @@
   "use strict";
   var form = document.getElementById("check-form");
   if (!form) return;
-  var MAX_SIDE = 1600, QUALITY = 0.8;
   var pending = 0;
 
   function uuid() {
@@ -18,31 +17,19 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  /* The one shrinking function (≤1600 px JPEG) lives in offline.js, shared with the outbox. */
   function shrink(input) {
     var file = input.files && input.files[0];
-    if (!file || !/^image\//.test(file.type) || typeof DataTransfer === "undefined") return;
+    if (!file || !window.Zicha || typeof DataTransfer === "undefined") return;
     pending++;
-    var url = URL.createObjectURL(file);
-    var img = new Image();
-    function done() { URL.revokeObjectURL(url); pending--; }
-    img.onerror = done;
-    img.onload = function () {
-      var scale = Math.min(1, MAX_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(img.naturalWidth * scale);
-      canvas.height = Math.round(img.naturalHeight * scale);
-      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-      canvas.toBlob(function (blob) {
-        // Keep the original when shrinking would not help (a small photo already).
-        if (blob && blob.size < file.size) {
-          var dt = new DataTransfer();
-          dt.items.add(new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", {type: "image/jpeg"}));
-          input.files = dt.files;
-        }
-        done();
-      }, "image/jpeg", QUALITY);
-    };
-    img.src = url;
+    window.Zicha.shrinkPhoto(file).then(function (small) {
+      // Keep the original when shrinking would not help (a small photo already).
+      if (small !== file && small.size < file.size) {
+        var dt = new DataTransfer();
+        dt.items.add(small);
+        input.files = dt.files;
+      }
+    }).catch(function () { /* the server shrinks it then */ }).then(function () { pending--; });
   }
 
   form.addEventListener("change", function (event) {

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from flask_login import current_user
 
-from blueprints.common.extensions import babel, csrf, db, login_manager, migrate
+from blueprints.common.extensions import babel, compress, csrf, db, login_manager, migrate
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -24,6 +24,8 @@ def _default_config(app: Flask) -> dict:
         or f"sqlite:///{instance / 'zicha.db'}",
         "PHOTO_DIR": os.environ.get("PHOTO_DIR") or str(instance / "photos"),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        # A weak signal is the usual case: compress pages and static files.
+        "COMPRESS_MIN_SIZE": 500,
         # Tied to the session, not to an hour: long-open check forms and queued
         # offline submissions must still pass (see ENGINEERING.md).
         "WTF_CSRF_TIME_LIMIT": None,
@@ -70,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     db.init_app(app)
+    compress.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True)
     csrf.init_app(app)

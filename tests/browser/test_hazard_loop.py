@@ -1,7 +1,9 @@
-"""Can a hazard be assigned, rectified with an after-photo and closed on a 360 px phone?"""
+"""Can a hazard found in a QR check be assigned, rectified with an after-photo and closed,
+each step on a 360 px phone?"""
 from PIL import Image
+from sqlalchemy import select
 
-from blueprints.hazards.services import HazardReport, report_hazard
+from blueprints.hazards.models import Hazard
 from tests import factories
 from tests.browser.conftest import assert_no_sideways_scroll, login, screenshot
 
@@ -16,16 +18,14 @@ def _visit(page, url, name=None):
 def test_hazard_loop_on_a_phone(live, browser, tmp_path):
     with live.app.app_context():
         ent = factories.standard_enterprise()
-        hazard = report_hazard(ent.worker, HazardReport(
-            description="液位计玻璃管破裂，压力<0.5MPa", department_id=ent.department.id,
-            team_id=ent.team.id, risk_point_id=ent.point.id, location="一层东侧"))
-        factories.db.session.commit()
-        hazard_url = f"{live.url}/hazards/{hazard.id}"
+        token = ent.point.current_token.token
+        item_ids = [item.id for item in ent.point.checklist.items]
         worker_no, head_no, director_no = (ent.worker.employee_no, ent.dept_head.employee_no,
                                            ent.director.employee_no)
         worker_name = ent.worker.name
     live.start()
-    after_photo = tmp_path / "after.jpg"
+    before_photo, after_photo = tmp_path / "before.jpg", tmp_path / "after.jpg"
+    Image.new("RGB", (800, 600), (200, 60, 40)).save(before_photo, "JPEG")
     Image.new("RGB", (800, 600), (40, 160, 60)).save(after_photo, "JPEG")
 
     def phone_as(employee_no):
@@ -35,6 +35,24 @@ def test_hazard_loop_on_a_phone(live, browser, tmp_path):
         page = context.new_page()
         login(page, live.url, type("U", (), {"employee_no": employee_no}), factories.PASSWORD)
         return context, page
+
+    # The worker opens the point's QR link and marks the first item abnormal with a photo.
+    context, page = phone_as(worker_no)
+    page.goto(f"{live.url}/q/{token}")
+    assert_no_sideways_scroll(page)
+    page.click(f"label[for=r{item_ids[0]}-abnormal]")
+    page.set_input_files(f"input[name=photo-{item_ids[0]}]", str(before_photo))
+    page.fill(f"textarea[name=note-{item_ids[0]}]", "液位计玻璃管破裂，压力<0.5MPa")
+    for item_id in item_ids[1:]:
+        page.click(f"label[for=r{item_id}-ok]")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/inspections/*")
+    assert_no_sideways_scroll(page)
+    context.close()
+    with live.app.app_context():
+        hazard = factories.db.session.scalar(select(Hazard))
+        assert hazard.photo_id is not None and hazard.inspection_id is not None
+        hazard_url = f"{live.url}/hazards/{hazard.id}"
 
     # The department head assigns it to the worker with a deadline, from the list.
     context, page = phone_as(head_no)
@@ -81,6 +99,6 @@ def test_hazard_loop_on_a_phone(live, browser, tmp_path):
     assert_no_sideways_scroll(page)
     text = page.inner_text("main")
     assert "已验收销号" in text and "更换液位计玻璃管" in text and "复查合格" in text
-    assert page.locator(".hz-timeline img").count() == 1  # the after-photo
+    assert page.locator(".hz-timeline img").count() == 2  # the photo from the check, the after-photo
     screenshot(page, "hazard-timeline-closed")
     context.close()

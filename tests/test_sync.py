@@ -296,6 +296,19 @@ def test_a_queued_hazard_report_is_stored_once(client, auth, ent):
     assert hazard.reported_by_id == ent.worker.id and hazard.description == "消防通道堵塞"
 
 
+def test_a_hazard_reported_offline_keeps_the_phones_time(client, auth, ent):
+    """Is a queued report dated when it was made on the phone, not when it arrived?"""
+    auth.login(ent.worker)
+    found = NOW - timedelta(hours=3)
+    data = hazard_item(ent.worker, "/hazards/new", _kind="hazard_report",
+                       description="灭火器失压", department_id=str(ent.department.id),
+                       category="onsite")
+    response = post(client, {**data, "_done_at": iso(found)})
+    assert response.status_code == 200, response.json
+    hazard = db.session.get(Hazard, response.json["id"])
+    assert hazard.found_at == found and hazard.received_at == NOW
+
+
 def test_an_invalid_hazard_report_is_refused_with_the_reason(client, auth, ent):
     """Is a report without a description refused (400) with a message and nothing stored?"""
     auth.login(ent.worker)

@@ -82,6 +82,7 @@ class ReportInput:
     risk_point_id: int | None = None
     category: str = HazardCategory.ONSITE.value
     client_uuid: str | None = None
+    found_at: datetime | None = None      # the phone's time when it was queued offline
 
 
 def report_from_form(reporter: User, data: ReportInput, save_photo=lambda: None) -> Hazard:
@@ -103,7 +104,8 @@ def report_from_form(reporter: User, data: ReportInput, save_photo=lambda: None)
         description=description, department_id=department.id, team_id=team_id,
         risk_point_id=point.id if point else None,
         location=data.location.strip() or (point.location if point else ""),
-        photo_id=save_photo(), category=data.category, client_uuid=data.client_uuid))
+        photo_id=save_photo(), category=data.category, client_uuid=data.client_uuid,
+        found_at=data.found_at))
 
 
 # --- the hazard's life after the report ------------------------------------------------------

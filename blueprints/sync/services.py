@@ -179,7 +179,8 @@ def _hazard_report(sub: Submission) -> Outcome:
             location=sub.fields.get("location", "")[:200],
             department_id=_int(sub.fields.get("department_id")),
             risk_point_id=_int(sub.fields.get("risk_point_id")),
-            category=sub.fields.get("category", ""), client_uuid=sub.client_uuid),
+            category=sub.fields.get("category", ""), client_uuid=sub.client_uuid,
+            found_at=sub.done_at),
             lambda: _photo_id(sub, "photo"))
     except (hazard_permissions.HazardError, PhotoRejected) as refused:
         raise Rejected(refused)

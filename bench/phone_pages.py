@@ -1,0 +1,86 @@
+"""Measure the main screens as a cheap phone on a weak signal sees them.
+
+Starts gunicorn on a fresh demo database, logs in as a demo worker and as the safety
+director, and runs ../shared/tools/phone_measure.py (slow profile, median of 3) on each
+screen. Run from the repository root:  .venv/bin/python bench/phone_pages.py
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURE = ROOT.parent / "shared" / "tools" / "phone_measure.py"
+PORT = int(os.environ.get("BENCH_PORT", "8391"))
+BASE = f"http://127.0.0.1:{PORT}"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# (who, path, element that makes the screen usable)
+SCREENS = [
+    (None, "/login", "button[type=submit]"),
+    ("W004", "/home", "main"),
+    ("W004", "/points/1/check", "button[type=submit]"),
+    ("W004", "/hazards/new", "button[type=submit]"),
+    ("S001", "/points", "main"),
+    ("S001", "/hazards", "main"),
+    ("S001", "/hazards/queue", "main"),
+]
+
+
+def login_state(user: str, path: Path) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(BASE + "/login")
+        page.fill("input[name=identifier]", user)
+        page.fill("input[name=password]", "zicha2026")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        context.storage_state(path=str(path))
+        browser.close()
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="zicha-bench-"))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
+           "SECRET_KEY": "bench", "PHOTO_DIR": str(work / "photos")}
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4",
+                               "-b", f"127.0.0.1:{PORT}", "app:create_app()"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(BASE + "/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        states = {}
+        print(f"{'screen':22} {'KB':>6} {'req':>4} {'usable ms':>9} {'load ms':>8} sideways")
+        for user, path, selector in SCREENS:
+            args = [sys.executable, str(MEASURE), BASE + path, "--throttle", "slow", "--runs", "3",
+                    "--wait-selector", selector]
+            if user:
+                if user not in states:
+                    states[user] = work / f"{user}.json"
+                    login_state(user, states[user])
+                args += ["--storage-state", str(states[user])]
+            result = json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
+            print(f"{(user or '-') + ' ' + path:22} {result['transferred_kb']:6.1f} "
+                  f"{result['requests']:4} {result['usable_ms_median']:9} "
+                  f"{result['load_ms_median']:8} {result['horizontal_scroll']}")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

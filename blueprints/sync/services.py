@@ -24,8 +24,6 @@ from blueprints.risk_points import services as risk_points
 from blueprints.photos.services import PhotoRejected, save_upload
 from blueprints.risk_points.models import RiskPoint
 
-# A phone clock a little ahead is normal; far ahead means a wrong clock, not a real time.
-MAX_CLOCK_AHEAD = timedelta(minutes=10)
 RECENT_CHECKS = timedelta(days=7)
 
 
@@ -85,7 +83,7 @@ def parse_done_at(text: str | None) -> datetime:
     if moment.tzinfo is None:
         raise Rejected(_l("The time of the record is missing or unreadable."))
     moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    if moment > clock.now() + MAX_CLOCK_AHEAD:
+    if moment > clock.now() + inspections.MAX_CLOCK_AHEAD:
         raise Rejected(_l("The phone's clock is ahead of the real time. Please correct the phone's date and time and send again."))
     return moment
 

@@ -1,6 +1,7 @@
 """Scans, the check form and its submission, the record page and who may see it."""
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -162,8 +163,9 @@ def test_missing_item_is_refused(client, auth, ent):
     assert count(Inspection) == 0
 
 
-def test_rejected_photo_leaves_no_rows(client, auth, ent):
-    """Does a file that is not a photo re-show the form (400) and leave no photo or check?"""
+def test_rejected_photo_leaves_no_rows(app, client, auth, ent):
+    """Does a file that is not a photo re-show the form (400) and leave no photo, no photo
+    file on disk, and no check?"""
     auth.login(ent.worker)
     item = ent.point.checklist.items[1]
     data = form_for(ent.point, {0: "abnormal", 1: "abnormal"})
@@ -175,6 +177,8 @@ def test_rejected_photo_leaves_no_rows(client, auth, ent):
     assert response.status_code == 400
     assert "无法识别该文件为照片" in response.get_data(as_text=True)
     assert (count(Photo), count(Inspection), count(Hazard)) == (0, 0, 0)
+    photo_dir = Path(app.config["PHOTO_DIR"])
+    assert not photo_dir.exists() or not [p for p in photo_dir.rglob("*") if p.is_file()]
 
 
 def test_checklist_edited_between_loading_and_submitting(client, auth, ent):

@@ -6,6 +6,8 @@ import warnings
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from blueprints.common.extensions import db
 from blueprints.photos import storage
@@ -15,6 +17,21 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1600
 MAX_PIXELS = 40_000_000  # a 40-megapixel camera; anything bigger is a decompression bomb
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+
+
+# Keys of files written in the open transaction: a rollback must not leave them behind.
+_UNCOMMITTED = "photos_uncommitted"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files(session: Session) -> None:
+    session.info.pop(_UNCOMMITTED, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_files(session: Session) -> None:
+    for key in session.info.pop(_UNCOMMITTED, []):
+        storage.delete(key)
 
 
 class PhotoRejected(ValueError):
@@ -48,6 +65,7 @@ def save_photo(data: bytes, enterprise_id: int, uploaded_by_id: int | None) -> P
     jpeg = out.getvalue()
     key = f"{enterprise_id}/{uuid.uuid4().hex}.jpg"
     storage.put(key, jpeg)
+    db.session.info.setdefault(_UNCOMMITTED, []).append(key)
     photo = Photo(enterprise_id=enterprise_id, storage_key=key, uploaded_by_id=uploaded_by_id,
                   width=image.width, height=image.height, size_bytes=len(jpeg),
                   sha256=hashlib.sha256(jpeg).hexdigest())

@@ -21,3 +21,7 @@ def put(key: str, data: bytes) -> None:
 
 def get(key: str) -> bytes:
     return (_root() / key).read_bytes()
+
+
+def delete(key: str) -> None:
+    (_root() / key).unlink(missing_ok=True)

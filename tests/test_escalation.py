@@ -158,6 +158,8 @@ def test_major_hazard_daily_rung_regulator_rung_and_closing(app, wired, endpoint
     daily = [n for n in hazard_rows(Notification, hid) if n.rung == "major_overdue_daily"]
     assert Counter(n.user_id for n in daily) == {ent.director.id: 3, ent.principal.id: 3}
     assert all(n.urgency == "high" for n in daily)
+    # The grade is named once in each title, not repeated after titles that already say it.
+    assert all(n.title.count("重大隐患") == 1 for n in hazard_rows(Notification, hid))
 
     # An extension moves the deadline: the deadline rungs start afresh for the new one.
     with clock.frozen(START + timedelta(days=4, hours=2)):

@@ -156,7 +156,9 @@ def _alert(session, hazard: Hazard, rung: str, occurrence: str, title, recipient
             parts.append(_("Deadline %(when)s",
                            when=_local(hazard.deadline, enterprise).strftime("%Y-%m-%d %H:%M")))
         grade = _("Major hazard") if hazard.is_major else _("General hazard")
-        text_title = f"{title} · {grade}"
+        title = str(title)
+        # Rungs about major hazards already name the grade in their title.
+        text_title = title if grade in title else f"{title} · {grade}"
         body = " · ".join(parts)
     return Alert(enterprise_id=hazard.enterprise_id, subject_type=HAZARD, subject_id=hazard.id,
                  rung=rung, occurrence=occurrence, recipients=recipients, title=text_title,

@@ -8,6 +8,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from blueprints.common import clock
 from blueprints.common.access import is_public, public
 from blueprints.common.extensions import db, login_manager
 from blueprints.org.models import Role, User
@@ -80,8 +81,16 @@ def _plain_lazy_strings(value):
     return str(value) if isinstance(value, LazyString) else value
 
 
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time (naive UTC) as the wall-clock time of the user's enterprise."""
+    if moment is None:
+        return ""
+    return clock.to_local(moment, current_user.enterprise.timezone).strftime(fmt)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.finalize = _plain_lazy_strings
+    app.add_template_filter(local_time)
     app.before_request(_require_login)
     app.after_request(_security_headers)
 

@@ -16,7 +16,7 @@ from blueprints.hazards import bp, forms, permissions, services  # isort: skip
 from blueprints.common import clock
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
-from blueprints.common.web import render
+from blueprints.common.web import local_time, render
 from blueprints.hazards.models import (DecisionStatus, Hazard, HazardCategory, HazardGrade,
                                        HazardState)
 from blueprints.hazards.services import HazardError, InvalidInput, PermissionDenied
@@ -48,18 +48,10 @@ def hazard_helpers():
             "decision_labels": DECISION_LABELS}
 
 
-@bp.app_template_filter("hazard_time")
-def hazard_time(moment, fmt="%Y-%m-%d %H:%M"):
-    """A naive UTC time shown in the enterprise's local time."""
-    if moment is None:
-        return ""
-    return clock.to_local(moment, current_user.enterprise.timezone).strftime(fmt)
-
-
 @bp.app_template_filter("hazard_iso")
 def hazard_iso(text, fmt="%Y-%m-%d %H:%M"):
     """An event's stored ISO time (naive UTC) in the enterprise's local time."""
-    return hazard_time(datetime.fromisoformat(text), fmt) if text else ""
+    return local_time(datetime.fromisoformat(text), fmt) if text else ""
 
 
 @bp.app_template_filter("hazard_value")

@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.common import clock
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.inspections import bp, due, forms, services
@@ -11,11 +10,6 @@ from blueprints.inspections.models import Inspection
 from blueprints.photos.services import PhotoRejected
 from blueprints.risk_points import services as rp_services
 from blueprints.risk_points.models import CheckLevel, RiskPoint
-
-
-def local_time(moment, fmt="%Y-%m-%d %H:%M"):
-    """A naive UTC time as the enterprise's wall-clock time."""
-    return clock.to_local(moment, current_user.enterprise.timezone).strftime(fmt)
 
 
 @bp.route("/q/<token>")
@@ -40,8 +34,7 @@ def _form(point, level, frequency_key, version, items, error=None, status=200):
               and services.may_check(current_user, point, u.level)]
     unit = due.unit_state(point, level, frequency_key, items, current_user.enterprise.timezone)
     return render_template("inspections/check.html", point=point, unit=unit, version=version,
-                           items=items, others=others, error=error, values=request.form,
-                           local_time=local_time), status
+                           items=items, others=others, error=error, values=request.form), status
 
 
 @bp.route("/points/<int:point_id>/check", methods=["GET"])
@@ -105,7 +98,7 @@ def record(inspection_id):
     if not services.can_view(current_user, inspection):
         abort(404)
     return render_template("inspections/record.html", inspection=inspection,
-                           hazards=services.hazards_of(inspection), local_time=local_time,
+                           hazards=services.hazards_of(inspection),
                            hazard_url=_hazard_url, result_labels=services.RESULT_LABELS,
                            unit_label=f"{CheckLevel(inspection.level).label} · "
                                       f"{due.frequency_label(inspection.frequency_key)}")

@@ -3,7 +3,6 @@ from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.common import clock
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.web import render
@@ -21,12 +20,6 @@ def bell_count():
     def unread():
         return services.unread_count(current_user) if current_user.is_authenticated else 0
     return {"notifications_unread": unread}
-
-
-@bp.app_template_filter("notification_time")
-def notification_time(moment, fmt: str) -> str:
-    """Naive UTC shown in the enterprise's time zone."""
-    return clock.to_local(moment, current_user.enterprise.timezone).strftime(fmt)
 
 
 @bp.route("")

@@ -3,6 +3,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import time
 
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from blueprints.common.extensions import db
@@ -111,6 +112,11 @@ def standard_enterprise(**enterprise_kw) -> StandardEnterprise:
     s.point = make_risk_point(enterprise, department, team, actor=s.safety_officer)
     db.session.commit()
     return s
+
+
+def count(model) -> int:
+    """How many rows of `model` the database holds."""
+    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def jpeg_bytes(color=(200, 60, 40), size=(64, 48)) -> bytes:

@@ -1,6 +1,6 @@
 """The hazard's life through the HTTP client: report, assign, rectify, verify, and the rest."""
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select

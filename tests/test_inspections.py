@@ -4,8 +4,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
@@ -16,19 +15,11 @@ from blueprints.org.models import Role
 from blueprints.photos.models import Photo
 from blueprints.risk_points import services as rp
 from tests import factories
+from tests.factories import count
 
 # 10:00 in Shanghai, inside the day shift (08–20).
 NOW = datetime(2025, 3, 12, 2, 0)
 
-
-def jpeg_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "JPEG")
-    return out.getvalue()
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count(model.id)))
 
 
 def form_for(point, results, **extra):
@@ -70,7 +61,7 @@ def test_full_check_with_one_abnormal_item_and_photo(client, auth, ent):
     data = form_for(ent.point, {0: "ok", 1: "abnormal"}, client_uuid="u-1")
     item = ent.point.checklist.items[1]
     data[f"note-{item.id}"] = "法兰渗漏"
-    data[f"photo-{item.id}"] = (io.BytesIO(jpeg_bytes()), "leak.jpg")
+    data[f"photo-{item.id}"] = (io.BytesIO(factories.jpeg_bytes()), "leak.jpg")
     response = client.post(f"/points/{ent.point.id}/check", data=data,
                            content_type="multipart/form-data")
     assert response.status_code == 302
@@ -170,7 +161,7 @@ def test_rejected_photo_leaves_no_rows(app, client, auth, ent):
     item = ent.point.checklist.items[1]
     data = form_for(ent.point, {0: "abnormal", 1: "abnormal"})
     data[f"note-{ent.point.checklist.items[0].id}"] = "有异响"
-    data[f"photo-{ent.point.checklist.items[0].id}"] = (io.BytesIO(jpeg_bytes()), "ok.jpg")
+    data[f"photo-{ent.point.checklist.items[0].id}"] = (io.BytesIO(factories.jpeg_bytes()), "ok.jpg")
     data[f"photo-{item.id}"] = (io.BytesIO(b"not an image at all"), "x.jpg")
     response = client.post(f"/points/{ent.point.id}/check", data=data,
                            content_type="multipart/form-data")

@@ -4,16 +4,14 @@ import re
 from datetime import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from blueprints.common.extensions import db
 from blueprints.org import services
 from blueprints.org.models import AuditLog, Department, Enterprise, Role, Shift, Team, User
 from tests import factories
+from tests.factories import count
 
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def audit_actions() -> list[str]:

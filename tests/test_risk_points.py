@@ -2,17 +2,15 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from blueprints.common.extensions import db
 from blueprints.org.models import AuditLog, ScoringMethod
 from blueprints.risk_points.models import ChecklistItem, ChecklistVersion, RiskPoint
 from blueprints.risk_points.services import ItemData
 from tests import factories
+from tests.factories import count
 
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def point_form(ent, **overrides):

@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
@@ -15,6 +15,7 @@ from blueprints.photos.models import Photo
 from blueprints.risk_points import services as rp
 from blueprints.sync import compute_asset_version
 from tests import factories
+from tests.factories import count
 from tests.conftest import RequestClient, make_test_app
 
 NOW = datetime(2025, 3, 12, 2, 0)  # 10:00 in Shanghai, in the day shift
@@ -24,9 +25,6 @@ NOW = datetime(2025, 3, 12, 2, 0)  # 10:00 in Shanghai, in the day shift
 def frozen_now(app):
     clock.freeze(NOW)
 
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count(model.id)))
 
 
 def iso(moment: datetime) -> str:

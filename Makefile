@@ -35,8 +35,10 @@ run: install translations
 	$(FLASK) seed-demo
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	@# One escalation runner beside gunicorn, never inside its workers (one per worker would
-	@# send everything N times); the trap stops it when gunicorn stops.
-	( while true; do $(FLASK) escalate >> instance/escalate.log 2>&1; sleep 60; done ) & loop=$$!; \
+	@# send everything N times); it also sweeps photo files a crash left behind. The trap
+	@# stops it when gunicorn stops.
+	( while true; do $(FLASK) escalate >> instance/escalate.log 2>&1; \
+	    $(FLASK) sweep-photos >> instance/escalate.log 2>&1; sleep 60; done ) & loop=$$!; \
 	trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) 'app:create_app()'
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blueprints.common.extensions import babel, compress, csrf, db, login_manager, migrate
 
@@ -41,6 +42,12 @@ def _default_config(app: Flask) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "blueprints" / "translations"),
         # Public base URL printed on QR labels; defaults to the request's host.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # How many reverse proxies (nginx, a load balancer) stand before the app. Only
+        # their X-Forwarded-For entries are believed: the client address that logins are
+        # slowed down by. 0: none, and the header is ignored (anyone could forge it).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # A scan kept on a phone longer than this no longer proves presence.
+        "OFFLINE_SCAN_MAX_AGE_HOURS": int(os.environ.get("OFFLINE_SCAN_MAX_AGE_HOURS", "72")),
         # Web Push: keys from the environment, else made by `flask bootstrap` in instance/.
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY")
         or _read_instance_secret(instance, "vapid_private.pem"),
@@ -70,12 +77,19 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(_default_config(app))
     if config:
         app.config.update(config)
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
     compress.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True)
     csrf.init_app(app)
+    # Before anything that queries (the login check loads the user): photos are decoded
+    # before a write request takes SQLite's write lock, not while holding it.
+    from blueprints.photos.services import prepare_uploads
+    app.before_request(prepare_uploads)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -1,4 +1,5 @@
-"""`flask bootstrap` and `flask seed-demo`: what `make run` does before gunicorn starts."""
+"""`flask bootstrap` and `flask seed-demo`: what `make run` does before gunicorn starts;
+`flask sweep-photos`, which it runs every minute beside `flask escalate`."""
 import base64
 import os
 import secrets
@@ -66,3 +67,10 @@ def register(app: Flask) -> None:
             db.session.commit()
             click.echo("demo enterprise loaded")
         click.echo(demo.logins_text())
+
+    @app.cli.command("sweep-photos")
+    def sweep_photos():
+        """Settle photo files a crash left behind (safe to run any time, and again)."""
+        from blueprints.photos import services as photos
+        done = photos.sweep()
+        click.echo(f"photos made final: {done['published']}, removed: {done['removed']}")

@@ -1,14 +1,39 @@
-from flask import Response
+from flask import Response, abort
+from flask_login import current_user
+from sqlalchemy import or_, select
 
 from blueprints.common.access import get_owned
+from blueprints.common.extensions import db
+from blueprints.org.models import User
 from blueprints.photos import bp, storage
 from blueprints.photos.models import Photo
 
 
+def may_see(user: User, photo: Photo) -> bool:
+    """A photo is seen by whoever may see a record it belongs to (a hazard, a step of one,
+    a check), each area answering by its own rule; one of no record yet, by its uploader."""
+    # Imported here: those areas' models import the photos package.
+    from blueprints.hazards import permissions as hazard_permissions
+    from blueprints.hazards.models import Hazard, HazardEvent
+    from blueprints.inspections import services as inspections
+    from blueprints.inspections.models import Inspection, InspectionAnswer
+    hazards = list(db.session.scalars(select(Hazard).where(or_(
+        Hazard.photo_id == photo.id,
+        Hazard.id.in_(select(HazardEvent.hazard_id).where(HazardEvent.photo_id == photo.id))))))
+    checks = list(db.session.scalars(select(Inspection).where(Inspection.id.in_(
+        select(InspectionAnswer.inspection_id).where(InspectionAnswer.photo_id == photo.id)))))
+    if not hazards and not checks:
+        return photo.uploaded_by_id == user.id
+    return (any(hazard_permissions.can(user, "view", hazard) for hazard in hazards)
+            or any(inspections.can_view(user, check) for check in checks))
+
+
 @bp.route("/photos/<int:photo_id>.jpg")
 def show(photo_id):
-    """Only logged-in users of the photo's enterprise (login is required by default)."""
+    """404 alike for another enterprise's photo and one the user may not see."""
     photo = get_owned(Photo, photo_id)
+    if not may_see(current_user, photo):
+        abort(404)
     response = Response(storage.get(photo.storage_key), mimetype="image/jpeg")
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response

@@ -1,11 +1,15 @@
 """Login, remember-me, slowing of guessers, and enterprise isolation at the door."""
 from datetime import datetime, timedelta
 
+import pytest
+from werkzeug import security
+
 from blueprints.auth import services
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.org.models import Role
 from tests import factories
+from tests.conftest import RequestClient, make_test_app
 
 
 def test_login_with_employee_number_and_with_mobile(client, auth, ent):
@@ -75,7 +79,7 @@ def test_the_delay_doubles(app, ent):
             services.authenticate(ent.enterprise, ent.worker.employee_no, "wrong", None)
         waits = []
         for _ in range(3):
-            waits.append(services.seconds_to_wait(ent.enterprise.id, ent.worker.employee_no))
+            waits.append(services.seconds_to_wait(ent.enterprise.id, ent.worker.employee_no, None))
             clock.freeze(clock.now() + timedelta(seconds=waits[-1]))
             assert services.authenticate(ent.enterprise, ent.worker.employee_no, "wrong",
                                          None).error == "bad_credentials"
@@ -102,10 +106,130 @@ def test_two_enterprises_need_the_code(client, ent):
                                            "password": factories.PASSWORD})
     assert response.status_code == 302
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(twin.id)
+        assert session["_user_id"] == twin.get_id()
 
 
 def test_next_only_goes_to_this_site(client, ent):
     response = client.post("/login?next=//evil.example/x",
                            data={"identifier": ent.worker.employee_no, "password": factories.PASSWORD})
     assert response.headers["Location"].endswith("/home")
+
+
+# --- ending sessions ------------------------------------------------------------------------
+
+def _logout(client, auth, ent):
+    auth.logout()
+
+
+def _change_own_password(client, auth, ent):
+    assert client.post("/account", data={"current": factories.PASSWORD, "new": "new-secret-1",
+                                         "confirm": "new-secret-1"}).status_code == 302
+
+
+def _admin_resets_password(client, auth, ent):
+    auth.logout()
+    auth.login(ent.admin)
+    assert client.post(f"/org/users/{ent.worker.id}/password",
+                       data={"password": "new-secret-1"}).status_code == 302
+
+
+def _admin_deactivates_and_reactivates(client, auth, ent):
+    auth.logout()
+    auth.login(ent.admin)
+    for active in ("0", "1"):
+        assert client.post(f"/org/users/{ent.worker.id}/state",
+                           data={"active": active}).status_code == 302
+
+
+@pytest.mark.parametrize("end", [_logout, _change_own_password, _admin_resets_password,
+                                 _admin_deactivates_and_reactivates])
+def test_copied_cookies_stop_working_when_the_session_ends(app, client, auth, ent, end):
+    """Do a copied session cookie and a copied remember-me cookie stop working after a
+    logout, a password change, an admin's reset and a deactivation (even once reactivated)?"""
+    auth.login(ent.worker, remember=True)
+    copied = {name: client.get_cookie(name).value for name in ("session", "remember_token")}
+    end(client, auth, ent)
+    for name, value in copied.items():
+        thief = app.test_client()
+        thief.set_cookie(name, value)
+        assert thief.get("/home").status_code == 302, name
+        assert thief.get("/api/v1/csrf").status_code == 401, name
+
+
+def test_changing_ones_password_keeps_this_login(client, auth, ent):
+    """Does the person who changed their password stay logged in on this phone?"""
+    auth.login(ent.worker, remember=True)
+    _change_own_password(client, auth, ent)
+    assert client.get("/home").status_code == 200
+    client.delete_cookie("session")
+    assert client.get("/home").status_code == 200
+
+
+# --- guessing ---------------------------------------------------------------------------------
+
+GUESSER, OWNER = "203.0.113.9", "198.51.100.7"
+
+
+def test_a_guesser_elsewhere_does_not_lock_the_owner_out(app, ent):
+    """After wrong passwords for the director's number from one client, is that client
+    slowed down while the director, from his own phone, still gets in?"""
+    number = ent.director.mobile
+    with clock.frozen(datetime(2026, 3, 1, 2, 0)):
+        for _ in range(services.FREE_FAILURES):
+            assert services.authenticate(ent.enterprise, number, "wrong", GUESSER).error == "bad_credentials"
+        assert services.authenticate(ent.enterprise, number, factories.PASSWORD, GUESSER).error == "slowed"
+        assert services.authenticate(ent.enterprise, number, factories.PASSWORD, OWNER).user == ent.director
+
+
+def test_one_client_guessing_many_accounts_is_slowed(app, ent):
+    """Does one client that tries a few passwords each on many accounts get slowed down
+    (and only that client)?"""
+    with clock.frozen(datetime(2026, 3, 1, 2, 0)):
+        for n in range(services.ADDRESS_FREE_FAILURES):
+            services.authenticate(ent.enterprise, f"X{n // 2}", "wrong", GUESSER)
+        slowed = services.authenticate(ent.enterprise, ent.worker.employee_no, factories.PASSWORD,
+                                       GUESSER)
+        assert slowed.error == "slowed" and slowed.wait_seconds == services.FIRST_DELAY_SECONDS
+        assert services.authenticate(ent.enterprise, ent.worker.employee_no, factories.PASSWORD,
+                                     OWNER).user == ent.worker
+
+
+def _guess_then_log_in(client, user):
+    """Five wrong passwords from the guesser, then the right one from the owner's phone."""
+    for _ in range(services.FREE_FAILURES):
+        client.post("/login", data={"identifier": user.employee_no, "password": "wrong"},
+                    headers={"X-Forwarded-For": GUESSER})
+    return client.post("/login", data={"identifier": user.employee_no,
+                                       "password": factories.PASSWORD},
+                       headers={"X-Forwarded-For": OWNER})
+
+
+def test_the_client_address_comes_from_trusted_proxies_only(client, tmp_path):
+    """Behind one trusted proxy, is the forwarded address the client's? Without one, is a
+    forged X-Forwarded-For header ignored (so a guesser cannot pose as many clients)?"""
+    (tmp_path / "proxied").mkdir()
+    proxied = make_test_app(tmp_path / "proxied", TRUSTED_PROXIES=1)
+    proxied.test_client_class = RequestClient
+    with proxied.app_context():
+        db.create_all()
+        ent = factories.standard_enterprise()
+        assert _guess_then_log_in(proxied.test_client(), ent.worker).status_code == 302
+        db.session.remove()
+    ent = factories.standard_enterprise()
+    assert _guess_then_log_in(client, ent.worker).status_code == 429
+
+
+@pytest.mark.parametrize("who", ["known", "unknown", "inactive"])
+def test_every_login_name_costs_one_password_hash(app, ent, monkeypatch, who):
+    """Does a wrong login cost one password hash whether the name is known, unknown or
+    deactivated, so that the time taken does not tell which names exist?"""
+    ent.worker2.active = False
+    db.session.commit()
+    identifier = {"known": ent.worker.employee_no, "unknown": "NOBODY",
+                  "inactive": ent.worker2.employee_no}[who]
+    hashes = []
+    real_hash = security._hash_internal
+    monkeypatch.setattr(security, "_hash_internal",
+                        lambda *args: hashes.append(args[0]) or real_hash(*args))
+    assert services.authenticate(ent.enterprise, identifier, "wrong", None).error == "bad_credentials"
+    assert len(hashes) == 1

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from app import LANGUAGES
 from blueprints.auth import bp, services
 from blueprints.common.access import public
+from blueprints.common.extensions import db
 
 
 class LoginForm(FlaskForm):
@@ -65,6 +66,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    # Ends copies of the cookies too, and the user's sessions on other devices.
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 

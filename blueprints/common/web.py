@@ -26,8 +26,14 @@ def render(template: str, partial: str | None = None, **context):
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str):
+    """The user of a session or remember-me cookie, unless its session version is out of
+    date (logged out, password changed, deactivated): then the cookie is worth nothing."""
+    user_id, _colon, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def _require_login():

@@ -104,6 +104,8 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session and remember-me cookie (see get_id); raising it ends them all.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = created_at()
 
     enterprise: Mapped[Enterprise] = relationship()
@@ -113,6 +115,15 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and in the remember-me cookie."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie given out so far stops working,
+        copies included (logout, new password, deactivation)."""
+        self.session_version += 1
 
     @property
     def role_enum(self) -> Role:
@@ -141,7 +152,8 @@ class LoginFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = enterprise_fk()
     identifier: Mapped[str] = mapped_column(String(64), index=True)
-    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    # Indexed: failures are also counted per client address across all login names.
+    remote_addr: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = created_at()
 
 

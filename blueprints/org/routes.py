@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.auth import services as auth_services
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.web import render
@@ -134,6 +135,8 @@ def reset_password(user_id):
     user = get_owned(User, user_id)
     form = forms.ResetPasswordForm()
     if _save(form, lambda: services.reset_password(user, form.password.data, current_user.id)):
+        if user.id == current_user.id:
+            auth_services.renew_login(user)
         flash(_("The new password is set. Tell it to %(name)s in person.", name=user.name),
               "success")
         return redirect(url_for("org.edit_user", user_id=user.id))
@@ -319,6 +322,7 @@ def account():
     form = forms.OwnPasswordForm()
     if _save(form, lambda: services.change_own_password(current_user, form.current.data,
                                                          form.new.data)):
+        auth_services.renew_login(current_user._get_current_object())
         flash(_("Your password is changed."), "success")
         return redirect(url_for("org.account"))
     return _page("org/account.html", form=form,

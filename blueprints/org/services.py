@@ -101,14 +101,17 @@ def _deactivation_error(row, actor_id: int):
 
 
 def set_active(row, active: bool, actor_id: int) -> None:
-    """For users, departments and teams. Deactivated people cannot log in; deactivated
-    departments and teams are no longer offered for new people."""
+    """For users, departments and teams. Deactivated people cannot log in, and their
+    sessions stay ended when they are reactivated; deactivated departments and teams are
+    no longer offered for new people."""
     if not active:
         _refuse("", _deactivation_error(row, actor_id))
     elif isinstance(row, Team) and not row.department.active:
         _refuse("", _l("Reactivate its department first."))
     if row.active != active:
         row.active = active
+        if isinstance(row, User) and not active:
+            row.end_sessions()
         audit.record(row.enterprise_id, actor_id,
                      f"{row.__tablename__}.{'reactivated' if active else 'deactivated'}", row)
 
@@ -301,11 +304,13 @@ def reset_password(user: User, password: str, actor_id: int) -> User:
     """An administrator sets a new password, e.g. for someone who forgot theirs."""
     _refuse("password", _password_error(password))
     user.set_password(password)
+    user.end_sessions()
     audit.record(user.enterprise_id, actor_id, "user.password_reset", user)
     return user
 
 
 def change_own_password(user: User, current: str, new: str) -> User:
+    """Ends the user's other sessions too (the caller renews the current one)."""
     errors = {}
     if not user.check_password(current or ""):
         errors["current"] = _l("The current password is wrong.")
@@ -313,6 +318,7 @@ def change_own_password(user: User, current: str, new: str) -> User:
         errors["new"] = error
     _refuse_if(errors)
     user.set_password(new)
+    user.end_sessions()
     audit.record(user.enterprise_id, user.id, "user.password_changed", user)
     return user
 

@@ -147,3 +147,28 @@ def test_department_robot_gets_only_its_department(app, client, auth, ent, endpo
         db.session.commit()
         services.run_pass()
     assert endpoint.to("/tank") == []
+
+
+EVIL = "[click](http://evil) ![x](http://evil/x.png) **bold** <b>泄漏</b>"
+
+
+def test_user_text_is_shown_not_rendered(app, client, auth, ent, endpoint):
+    """Does a worker's description reach the groups as inert text: no markdown link, image,
+    bold or HTML in DingTalk, and no address the chat apps would make a link of?"""
+    add_robots(client, auth, ent, endpoint)
+    with clock.frozen(MOMENT):
+        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+            description=EVIL, department_id=ent.department.id, grade="major"))
+        db.session.commit()
+        services.run_pass()
+    link = f"https://zicha.example.cn/hazards/{hazard.id}"
+    ding = endpoint.to("/dingtalk")[0].json()["markdown"]
+    body = ding["text"].replace(f"[{link}]({link})", "")
+    for live in ("](", "![", "**", "<b>", "http://"):
+        assert live not in body and live not in ding["title"]
+    assert "click" in body and "泄漏" in body and f"[{link}]({link})" in ding["text"]
+    wecom = endpoint.to("/wecom")[0].json()["text"]["content"]
+    feishu = endpoint.to("/feishu")[0].json()["content"]["post"]["zh_cn"]["content"]
+    for text in (wecom, feishu[0][0]["text"]):
+        assert "http://evil" not in text and "**bold** <b>泄漏</b>" in text
+    assert link in wecom and feishu[1][0]["href"] == link

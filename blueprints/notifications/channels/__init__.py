@@ -5,6 +5,7 @@ escalation pass rings afterwards. SMS or a voice call would be one more module h
 A channel splits its work so that no database lock is held while the network is slow:
 targets() reads the database, send() only talks to the far side, settle() records.
 """
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,6 +27,23 @@ class Result:
     gone: bool = False           # the target no longer exists (push 404/410)
     error: str = ""
     retry_after: int | None = None
+
+
+# Full-width twins, which read the same to a Chinese reader and mean nothing to markdown.
+_MARKDOWN = str.maketrans({"\\": "＼", "`": "｀", "*": "＊", "_": "＿", "[": "［", "]": "］",
+                           "(": "（", ")": "）", "!": "！", "<": "＜", ">": "＞", "#": "＃",
+                           "|": "｜", "~": "～"})
+
+
+def inert_text(text: str) -> str:
+    """Text a user wrote, made unable to become a link in a group chat (the apps turn
+    any "scheme://" into one): the colon becomes a full-width one."""
+    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)", r"\1：", text)
+
+
+def inert_markdown(text: str) -> str:
+    """User text for a markdown message: no formatting, link, image or HTML of its own."""
+    return inert_text(text).translate(_MARKDOWN)
 
 
 class Channel(Protocol):

@@ -6,6 +6,8 @@ import hmac
 import time
 from urllib.parse import quote_plus
 
+from blueprints.notifications.channels import inert_markdown
+
 
 def sign(secret: str, timestamp_ms: int) -> str:
     digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(),
@@ -20,10 +22,12 @@ def build(url: str, secret: str | None, message: dict) -> tuple[str, dict]:
         url = f"{url}{joiner}timestamp={timestamp}&sign={quote_plus(sign(secret, timestamp))}"
     # DingTalk mentions only the mobiles that also appear as @mobile in the text.
     mentions = " ".join(f"@{mobile}" for mobile in message["mobiles"])
-    text = f"#### {message['title']}\n\n{message['body']}\n\n[{message['link']}]({message['link']})"
+    # Title and body carry what users wrote (a hazard's description): shown, never rendered.
+    title, body = inert_markdown(message["title"]), inert_markdown(message["body"])
+    text = f"#### {title}\n\n{body}\n\n[{message['link']}]({message['link']})"
     if mentions:
         text += f"\n\n{mentions}"
-    return url, {"msgtype": "markdown", "markdown": {"title": message["title"], "text": text},
+    return url, {"msgtype": "markdown", "markdown": {"title": title, "text": text},
                  "at": {"atMobiles": message["mobiles"], "isAtAll": False}}
 
 

@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import time
 
+from blueprints.notifications.channels import inert_text
+
 
 def sign(secret: str, timestamp: int) -> str:
     digest = hmac.new(f"{timestamp}\n{secret}".encode(), b"", hashlib.sha256).digest()
@@ -14,8 +16,9 @@ def sign(secret: str, timestamp: int) -> str:
 
 def build(url: str, secret: str | None, message: dict) -> tuple[str, dict]:
     body = {"msg_type": "post", "content": {"post": {"zh_cn": {
-        "title": message["title"],
-        "content": [[{"tag": "text", "text": message["body"]}],
+        # A text tag is plain, but the app would still make a link of an address in it.
+        "title": inert_text(message["title"]),
+        "content": [[{"tag": "text", "text": inert_text(message["body"])}],
                     [{"tag": "a", "text": message["link"], "href": message["link"]}]]}}}}
     if secret:
         timestamp = int(time.time())

@@ -240,6 +240,40 @@ def test_workers_may_not_do_workshop_checks(client, auth, ent):
     assert client.get(f"/points/{point.id}/check").status_code == 200
 
 
+def test_who_may_do_a_team_check(ent):
+    """Does a team check fall to the point's team, its department head and the safety staff,
+    and not to another team, another department's head or the administrator?"""
+    other_team = factories.make_team(ent.department, "合成乙班")
+    other_department = factories.make_department(ent.enterprise, "罐区储运部")
+    expected = {ent.worker: True, ent.team_leader: True, ent.dept_head: True,
+                ent.safety_officer: True, ent.director: True, ent.principal: True,
+                ent.admin: False,
+                factories.make_user(ent.enterprise, Role.WORKER, team=other_team): False,
+                factories.make_user(ent.enterprise, Role.TEAM_LEADER, team=other_team): False,
+                factories.make_user(ent.enterprise, Role.DEPT_HEAD, department=other_department): False}
+    assert {user: services.may_check(user, ent.point, "team") for user in expected} == expected
+
+
+def test_another_teams_worker_is_refused_and_offered_a_hazard_report(client, auth, ent):
+    """Is a worker who scans another team's point told why he may not check it and offered
+    to report a hazard there instead, and is a check he sends anyway refused unwritten?"""
+    stranger = factories.make_user(ent.enterprise, Role.WORKER,
+                                   team=factories.make_team(ent.department, "合成乙班"))
+    db.session.commit()
+    auth.login(stranger)
+    response = client.get(f"/q/{ent.point.current_token.token}", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert f"{ent.point.name}由合成甲班检查" in html and "上报隐患" in html
+    assert f'href="/hazards/new?point={ent.point.id}"' in html
+    report = client.get(f"/hazards/new?point={ent.point.id}").get_data(as_text=True)
+    assert f'<option selected value="{ent.point.id}">' in report
+    response = client.post(f"/points/{ent.point.id}/check",
+                           data=form_for(ent.point, {0: "ok", 1: "ok"}))
+    assert response.status_code == 403 and "由合成甲班检查" in response.get_data(as_text=True)
+    assert count(Inspection) == 0
+
+
 def test_home_lists_todays_checks_with_their_state(client, auth, ent):
     """Does the worker's home list the team's point as due, and as done after the check?"""
     auth.login(ent.worker)

@@ -37,6 +37,12 @@ def _form(point, level, frequency_key, version, items, error=None, status=200):
                            items=items, others=others, error=error, values=request.form), status
 
 
+def _refused(point, level):
+    """Not this user's check: why, and the way to report a hazard at the point instead."""
+    return render_template("inspections/not_yours.html", point=point,
+                           reason=services.check_refusal(point, level)), 403
+
+
 @bp.route("/points/<int:point_id>/check", methods=["GET"])
 def check(point_id):
     """The one check screen: the chosen unit's items, each with 正常 / 异常 / 不适用."""
@@ -48,7 +54,7 @@ def check(point_id):
             abort(404)
         return render_template("inspections/no_checklist.html", point=point)
     if not services.may_check(current_user, point, unit.level):
-        abort(403)
+        return _refused(point, unit.level)
     return _form(point, unit.level, unit.frequency_key, point.checklist, unit.items)
 
 
@@ -61,7 +67,7 @@ def submit(point_id):
         return redirect(url_for("inspections.record", inspection_id=repeat.id))
     level, frequency_key = request.form.get("level", ""), request.form.get("freq", "")
     if not services.may_check(current_user, point, level):
-        abort(403)
+        return _refused(point, level)
     try:
         version, items = services.unit_items(point, forms.int_or_none(request.form.get("version_id")),
                                              level, frequency_key)

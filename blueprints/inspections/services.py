@@ -101,17 +101,27 @@ def by_client_uuid(client_uuid: str | None) -> Inspection | None:
 
 
 def may_check(user: User, point: RiskPoint, level: str) -> bool:
-    """Anyone may do a team check; workshop checks fall to the department head and the
-    safety staff; enterprise checks to the safety staff and the principal."""
+    """Team checks fall to the point's own team (for a point without a team, to its
+    department's people) and the point's department head; workshop checks to that
+    department head; the safety staff and the principal may do any check. Anyone else
+    who sees something wrong at a point reports a hazard instead (check_refusal)."""
     if user.enterprise_id != point.enterprise_id:
         return False
-    if level == CheckLevel.TEAM.value:
+    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
         return True
-    safety = user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
-    if level == CheckLevel.WORKSHOP.value:
-        return safety or (user.has_role(Role.DEPT_HEAD)
-                          and user.effective_department_id == point.department_id)
-    return safety
+    own_department = user.effective_department_id == point.department_id
+    if level == CheckLevel.TEAM.value and user.has_role(Role.WORKER, Role.TEAM_LEADER):
+        return user.team_id == point.team_id if point.team_id is not None else own_department
+    if level in (CheckLevel.TEAM.value, CheckLevel.WORKSHOP.value):
+        return user.has_role(Role.DEPT_HEAD) and own_department
+    return False
+
+
+def check_refusal(point: RiskPoint, level: str):
+    """Why may_check said no, for the person who scanned the point."""
+    if level == CheckLevel.TEAM.value and point.team is not None:
+        return _l("%(point)s is checked by %(team)s.", point=point.name, team=point.team.name)
+    return _l("This check falls to others.")
 
 
 def choose_unit(user: User, point: RiskPoint, level: str | None = None,

@@ -274,6 +274,15 @@ def test_another_teams_worker_is_refused_and_offered_a_hazard_report(client, aut
     assert count(Inspection) == 0
 
 
+def test_a_point_without_check_items_offers_a_hazard_report(client, auth, ent):
+    """Does a point with no check items yet say so and offer a hazard report instead?"""
+    point = factories.make_risk_point(ent.enterprise, ent.department, ent.team, items=[])
+    db.session.commit()
+    auth.login(ent.worker)
+    html = client.get(f"/points/{point.id}/check").get_data(as_text=True)
+    assert "尚无检查项" in html and f'href="/hazards/new?point={point.id}"' in html
+
+
 def test_home_lists_todays_checks_with_their_state(client, auth, ent):
     """Does the worker's home list the team's point as due, and as done after the check?"""
     auth.login(ent.worker)

@@ -118,6 +118,14 @@ def test_admin_resets_a_password(client, auth, ent):
     assert audit_actions()[-1] == "user.password_reset"
 
 
+def test_admin_who_resets_his_own_password_stays_logged_in(client, auth, ent):
+    """Does resetting one's own password keep this login while ending the others?"""
+    auth.login(ent.admin)
+    assert client.post(f"/org/users/{ent.admin.id}/password",
+                       data={"password": "new-secret-1"}).status_code == 302
+    assert client.get("/org/users").status_code == 200
+
+
 def test_deactivated_person_cannot_log_in_until_reactivated(client, auth, ent):
     """Does deactivating stop the login, and reactivating restore it?"""
     auth.login(ent.admin)

@@ -39,7 +39,7 @@ def _form(point, level, frequency_key, version, items, error=None, status=200):
 
 def _refused(point, level):
     """Not this user's check: why, and the way to report a hazard at the point instead."""
-    return render_template("inspections/not_yours.html", point=point,
+    return render_template("inspections/point_notice.html", point=point,
                            reason=services.check_refusal(point, level)), 403
 
 
@@ -52,7 +52,8 @@ def check(point_id):
     if unit is None:
         if request.args.get("level") or request.args.get("freq"):
             abort(404)
-        return render_template("inspections/no_checklist.html", point=point)
+        return render_template("inspections/point_notice.html", point=point, reason=_(
+            "This risk point has no check items yet. Please tell your safety officer."))
     if not services.may_check(current_user, point, unit.level):
         return _refused(point, unit.level)
     return _form(point, unit.level, unit.frequency_key, point.checklist, unit.items)

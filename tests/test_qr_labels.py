@@ -9,6 +9,7 @@ from pyzbar.pyzbar import decode
 
 from blueprints.common.extensions import db
 from tests import factories
+from tests.conftest import make_test_app
 
 
 def decoded(png: bytes) -> list[str]:
@@ -64,6 +65,33 @@ def test_public_base_url_replaces_the_host(app, client, auth, ent):
     response = client.get(f"/points/{ent.point.id}/qr.png")
     assert decoded(response.data) == [
         f"https://zicha.example.cn/q/{ent.point.current_token.token}"]
+
+
+def test_label_page_names_the_address_taken_from_the_request(app, client, ent):
+    """Without PUBLIC_BASE_URL, is the admin who prints told which address the labels will
+    carry; with it, is nothing said?"""
+    laptop = {"Host": "10.0.0.5:8000"}  # the session cookie belongs to that host
+    client.post("/login", headers=laptop, data={
+        "identifier": ent.admin.employee_no, "password": factories.PASSWORD})
+    page = client.get("/points/labels", headers=laptop).get_data(as_text=True)
+    assert "http://10.0.0.5:8000" in page and "PUBLIC_BASE_URL" in page and "标签将印上地址" in page
+    app.config["PUBLIC_BASE_URL"] = "https://zicha.example.cn"
+    assert "PUBLIC_BASE_URL" not in client.get("/points/labels", headers=laptop).get_data(as_text=True)
+
+
+def test_only_trusted_hosts_are_answered(tmp_path, monkeypatch):
+    """With TRUSTED_HOSTS set, is a request with another Host header refused (400), so that
+    no label or link can carry a forged host?"""
+    monkeypatch.setenv("TRUSTED_HOSTS", "zicha.example.cn, .zicha.internal")
+    app = make_test_app(tmp_path)
+    assert app.config["TRUSTED_HOSTS"] == ["zicha.example.cn", ".zicha.internal"]
+    with app.app_context():
+        db.create_all()
+        client = app.test_client()
+        assert client.get("/login", headers={"Host": "evil.example.com"}).status_code == 400
+        assert client.get("/login", headers={"Host": "zicha.example.cn"}).status_code == 200
+        assert client.get("/login", headers={"Host": "a.zicha.internal"}).status_code == 200
+        db.session.remove()
 
 
 def test_rotating_retires_the_old_label(client, auth, ent):

@@ -4,7 +4,7 @@ import io
 from urllib.parse import urlsplit, urlunsplit
 
 import qrcode
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.pil import PilImage
 
@@ -19,6 +19,14 @@ def scan_link(token: str) -> str:
     public = urlsplit(base.rstrip("/"))
     path = urlsplit(link)
     return urlunsplit((public.scheme, public.netloc, public.path + path.path, path.query, ""))
+
+
+def address_from_request() -> str | None:
+    """The address labels take from the request, when PUBLIC_BASE_URL does not set it:
+    the printing admin is shown it, since a label carries it for years."""
+    if current_app.config.get("PUBLIC_BASE_URL"):
+        return None
+    return request.host_url.rstrip("/")
 
 
 def qr_png(text: str) -> bytes:

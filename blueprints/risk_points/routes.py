@@ -222,7 +222,8 @@ def label_sheet():
                                     request.args.getlist("ids", type=int))
     sheet = [(p, labels.qr_data_uri(labels.scan_link(p.current_token.token)))
              for p in points if p.current_token]
-    return render_template("risk_points/labels.html", sheet=sheet)
+    return render_template("risk_points/labels.html", sheet=sheet,
+                           address_from_request=labels.address_from_request())
 
 
 @bp.route("/points/<int:point_id>/rotate", methods=["GET", "POST"])

@@ -14,9 +14,9 @@ from blueprints.org.models import Enterprise, LoginFailure, User
 # elsewhere cannot lock the owner out, and per client address across all login names,
 # so that one client cannot try a few passwords on each of many accounts. 20 in the
 # window is far above what a site's workers mistype behind one shared address (a
-# factory's Wi-Fi or a carrier's NAT) at a shift change, yet holds one guesser to
-# about one try a minute. Past the free tries each further try waits twice as long as
-# the one before (30 s, 60 s, ... up to 15 min).
+# factory's Wi-Fi or a carrier's NAT) at a shift change, yet holds one guesser to some
+# 25 tries a quarter of an hour. Past the free tries each further try waits twice as
+# long as the one before (30 s, 60 s, ... up to 15 min).
 FREE_FAILURES = 5
 ADDRESS_FREE_FAILURES = 20
 FAILURE_WINDOW = timedelta(minutes=15)

@@ -77,6 +77,8 @@ def select_locale() -> str:
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    from blueprints.common.inputs import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond 64 bits are 404
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(_default_config(app))
     if config:

@@ -21,8 +21,10 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only paths on this site, so the login cannot bounce users elsewhere."""
-    if target:
+    """Only paths on this site, so the login cannot bounce users elsewhere. No control
+    character (a line break would end the Location header) and no backslash (browsers
+    read "/\\host" as "//host")."""
+    if target and target.isprintable() and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target

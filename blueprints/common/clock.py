@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
 
+# Times people and phones send are kept to years that can mean something here: shifting
+# the ends of the calendar (year 1, 9999) by a time zone or a deadline rule overflows.
+EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2100, 1, 1)
+
 
 def now() -> datetime:
     """Current time as naive UTC."""
@@ -42,3 +46,18 @@ def to_local(moment: datetime, tz_name: str) -> datetime:
 def to_utc(local_moment: datetime) -> datetime:
     """Aware local time -> naive UTC."""
     return local_moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def parse_utc(text: str | None, need_offset: bool = False) -> datetime | None:
+    """An ISO 8601 time sent by a phone ("Z" or an offset; without one it is taken as UTC,
+    unless need_offset) as naive UTC; None when missing, unreadable or not between
+    EARLIEST and LATEST."""
+    try:
+        moment = datetime.fromisoformat((text or "").strip())
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        elif need_offset:
+            return None
+    except (ValueError, OverflowError):
+        return None
+    return moment if EARLIEST <= moment < LATEST else None

@@ -6,6 +6,7 @@ from wtforms import (DateField, DateTimeLocalField, DecimalField, HiddenField, S
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from blueprints.common.inputs import within_calendar
 from blueprints.hazards.models import HazardCategory, HazardGrade
 
 _REQUIRED = _l("Please fill this in.")
@@ -42,7 +43,7 @@ class ReportForm(FlaskForm):
 class AssignForm(FlaskForm):
     assignee_id = SelectField(_l("Responsible person"), validate_choice=False,
                               validators=[InputRequired(_REQUIRED)])
-    deadline = DateField(_l("Deadline"), validators=[InputRequired(_REQUIRED)])
+    deadline = DateField(_l("Deadline"), validators=[InputRequired(_REQUIRED), within_calendar])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
@@ -62,7 +63,7 @@ class PlanForm(FlaskForm):
                                       validators=[InputRequired(_REQUIRED)])
     funds = DecimalField(_l("Funds (yuan)"), places=2, render_kw={"inputmode": "decimal"},
                          validators=[InputRequired(_REQUIRED), NumberRange(min=0)])
-    deadline = DateField(_l("Deadline"), validators=[InputRequired(_REQUIRED)])
+    deadline = DateField(_l("Deadline"), validators=[InputRequired(_REQUIRED), within_calendar])
     contingency_plan = TextAreaField(_l("Contingency plan"),
                                      validators=[InputRequired(_REQUIRED), Length(max=4000)])
 
@@ -91,13 +92,14 @@ class RejectForm(FlaskForm):
 
 
 class ExtensionForm(FlaskForm):
-    new_deadline = DateField(_l("New deadline"), validators=[InputRequired(_REQUIRED)])
+    new_deadline = DateField(_l("New deadline"),
+                             validators=[InputRequired(_REQUIRED), within_calendar])
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_REQUIRED), Length(max=2000)])
 
 
 class RegulatorForm(FlaskForm):
     reported_at = DateTimeLocalField(_l("Reported at"), format="%Y-%m-%dT%H:%M",
-                                     validators=[InputRequired(_REQUIRED)])
+                                     validators=[InputRequired(_REQUIRED), within_calendar])
     method = StringField(_l("How (e.g. provincial online system, phone)"),
                          validators=[InputRequired(_REQUIRED), Length(max=200)])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])

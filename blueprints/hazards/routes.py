@@ -16,6 +16,7 @@ from blueprints.hazards import bp, forms, permissions, services  # isort: skip
 from blueprints.common import clock
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
+from blueprints.common.inputs import optional_id, page_number, row_id
 from blueprints.common.web import local_time, render
 from blueprints.hazards.models import (DecisionStatus, Hazard, HazardCategory, HazardGrade,
                                        HazardState)
@@ -73,9 +74,9 @@ def list_hazards():
         grade=request.args.get("grade", "") if request.args.get("grade") in {g.value for g in HazardGrade} else "",
         category=request.args.get("category", "")
         if request.args.get("category") in {c.value for c in HazardCategory} else "",
-        department_id=request.args.get("department", type=int),
+        department_id=request.args.get("department", type=row_id),
         overdue=request.args.get("overdue") == "1",
-        page=request.args.get("page", 1, type=int))
+        page=request.args.get("page", 1, type=page_number))
     page = services.search(current_user, wanted)
     departments = db.session.scalars(select(Department).where(
         Department.enterprise_id == current_user.enterprise_id).order_by(Department.name)).all()
@@ -108,8 +109,8 @@ def report():
         try:
             hazard = services.report_from_form(current_user, services.ReportInput(
                 description=form.description.data, location=form.location.data or "",
-                department_id=_int(form.department_id.data),
-                risk_point_id=_int(form.risk_point_id.data), category=form.category.data,
+                department_id=optional_id(form.department_id.data),
+                risk_point_id=optional_id(form.risk_point_id.data), category=form.category.data,
                 client_uuid=form.client_uuid.data or None), lambda: _photo(form.photo.data))
         except (InvalidInput, PhotoRejected) as refused:
             db.session.rollback()
@@ -120,10 +121,6 @@ def report():
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))
     status = 400 if request.method == "POST" else 200
     return render_template("hazards/report.html", form=form), status
-
-
-def _int(value):
-    return int(value) if value and str(value).isdigit() else None
 
 
 def _show_error(form, refused):
@@ -182,7 +179,7 @@ def _local_deadline(day):
 
 
 def _person(value):
-    return db.session.get(User, _int(value) or 0)
+    return db.session.get(User, optional_id(value) or 0)
 
 
 def _approve():
@@ -229,7 +226,7 @@ ACTION_PAGES: dict[str, ActionPage] = {
     "submit_plan": ActionPage(
         _l("Submit 五定 plan"), forms.PlanForm,
         lambda h, f: services.submit_plan(h, current_user, services.PlanData(
-            measures=f.measures.data, responsible_user_id=_int(f.responsible_user_id.data),
+            measures=f.measures.data, responsible_user_id=optional_id(f.responsible_user_id.data),
             funds=f.funds.data, deadline=_local_deadline(f.deadline.data),
             contingency_plan=f.contingency_plan.data)),
         _l("Plan submitted for approval."), lambda h, f: _people(h, f, "responsible_user_id")),

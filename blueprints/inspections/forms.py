@@ -1,25 +1,18 @@
 """The check form's fields, turned into the plain data services.submit_check takes.
 The items are the checklist's, so the fields are named by item id rather than declared."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
+from blueprints.common import clock
 from blueprints.inspections.services import Answer, ScanInfo
 from blueprints.photos.services import MAX_UPLOAD_BYTES
 
 
 def parse_client_time(value: str | None) -> datetime | None:
     """An ISO time from the phone (toISOString(), with Z or an offset) as naive UTC;
-    absent or unreadable means "now" to the caller."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
+    absent, unreadable or absurd (year 1) means "now" to the caller."""
+    return clock.parse_utc(value)
 
 
 def _read(upload: FileStorage | None) -> bytes | None:
@@ -48,10 +41,3 @@ def scan_info(form: ImmutableMultiDict) -> ScanInfo | None:
         return None
     return ScanInfo(token=token[:64], scanned_at=scanned_at,
                     client_uuid=(form.get("scan_uuid") or None))
-
-
-def int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None

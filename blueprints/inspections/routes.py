@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
+from blueprints.common.inputs import optional_id
 from blueprints.inspections import bp, due, forms, services
 from blueprints.inspections.models import Inspection
 from blueprints.photos.services import PhotoRejected
@@ -70,7 +71,7 @@ def submit(point_id):
     if not services.may_check(current_user, point, level):
         return _refused(point, level)
     try:
-        version, items = services.unit_items(point, forms.int_or_none(request.form.get("version_id")),
+        version, items = services.unit_items(point, optional_id(request.form.get("version_id")),
                                              level, frequency_key)
     except services.CheckRefused:
         abort(400)

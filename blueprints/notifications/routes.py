@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
+from blueprints.common.inputs import row_id
 from blueprints.common.web import render
 from blueprints.notifications import bp, escalation, services
 from blueprints.notifications.models import (Notification, PushSubscription, RobotPlatform,
@@ -101,7 +102,7 @@ def robots():
     if request.method == "GET":
         return _robots_page()
     form = request.form
-    department_id = form.get("department_id", type=int)
+    department_id = form.get("department_id", type=row_id)
     if department_id is not None:
         get_owned(Department, department_id)
     try:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from blueprints.auth import services as auth_services
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
+from blueprints.common.inputs import page_number, row_id
 from blueprints.common.web import render
 from blueprints.org import bp, forms, services
 from blueprints.org.models import Department, Role, Shift, Team, User
@@ -72,9 +73,9 @@ def _state_change(row, page, edit_url: str, gone_url: str):
 @manager_only
 def users():
     wanted = services.UserFilter(q=request.args.get("q", ""),
-                                 department_id=request.args.get("department", type=int),
+                                 department_id=request.args.get("department", type=row_id),
                                  role=request.args.get("role", ""),
-                                 page=request.args.get("page", 1, type=int))
+                                 page=request.args.get("page", 1, type=page_number))
     page = services.search_users(current_user.enterprise_id, wanted)
     return render("org/users.html", "org/_user_list.html", page=page, wanted=wanted,
                   departments=services.departments(current_user.enterprise_id), roles=list(Role))
@@ -207,7 +208,7 @@ def _team_form(team=None):
         d for d in services.departments(current_user.enterprise_id)
         if d.active or (team and d.id == team.department_id)])
     if team is None and not form.is_submitted():
-        form.department_id.data = request.args.get("department", type=int)
+        form.department_id.data = request.args.get("department", type=row_id)
     return form
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
+from blueprints.common.inputs import row_id
 from blueprints.common.web import render
 from blueprints.org import services as org_services
 from blueprints.org.models import User
@@ -34,7 +35,7 @@ def _status() -> int:
 def list_points():
     grade = request.args.get("grade", "")
     grade = grade if grade in {g.value for g in Grade} else ""
-    department_id = request.args.get("department", type=int)
+    department_id = request.args.get("department", type=row_id)
     points = services.list_points(current_user.enterprise_id, grade or None, department_id)
     return render("risk_points/list.html", "risk_points/_list.html", points=points,
                   grades=list(Grade), grade=grade, department_id=department_id,
@@ -219,7 +220,7 @@ def qr_png(point_id):
 @label_keepers_only
 def label_sheet():
     points = services.points_by_ids(current_user.enterprise_id,
-                                    request.args.getlist("ids", type=int))
+                                    request.args.getlist("ids", type=row_id))
     sheet = [(p, labels.qr_data_uri(labels.scan_link(p.current_token.token)))
              for p in points if p.current_token]
     return render_template("risk_points/labels.html", sheet=sheet,

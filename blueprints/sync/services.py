@@ -2,7 +2,7 @@
 possibly twice, and goes to the same service functions as the HTML forms.
 Plain data in, results out; the caller commits."""
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable
 
 from flask import current_app, url_for
@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from blueprints.common import clock
+from blueprints.common.inputs import optional_id
 from blueprints.common.extensions import db
 from blueprints.hazards import permissions as hazard_permissions
 from blueprints.hazards import services as hazards
@@ -76,13 +77,9 @@ def kind(name: str, endpoint: str | None, already: Callable[[str], object | None
 
 def parse_done_at(text: str | None) -> datetime:
     """The phone's time (ISO 8601 with an offset) as naive UTC."""
-    try:
-        moment = datetime.fromisoformat((text or "").replace("Z", "+00:00"))
-    except ValueError:
+    moment = clock.parse_utc(text, need_offset=True)
+    if moment is None:
         raise Rejected(_l("The time of the record is missing or unreadable."))
-    if moment.tzinfo is None:
-        raise Rejected(_l("The time of the record is missing or unreadable."))
-    moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     if moment > clock.now() + inspections.MAX_CLOCK_AHEAD:
         raise Rejected(_l("The phone's clock is ahead of the real time. Please correct the phone's date and time and send again."))
     return moment
@@ -142,7 +139,7 @@ def _check(sub: Submission) -> Outcome:
             raise Rejected(_l("You may not do this check."), 403)
         try:
             version, items = inspections.unit_items(
-                point, check_forms.int_or_none(sub.fields.get("version_id")), level, frequency_key)
+                point, optional_id(sub.fields.get("version_id")), level, frequency_key)
             result = inspections.submit_check(
                 sub.user, point, level, frequency_key,
                 check_forms.answers(sub.fields, sub.files, [item.id for item in items]),
@@ -155,10 +152,6 @@ def _check(sub: Submission) -> Outcome:
         return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id),
                        notice=notice and str(notice))
     return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id))
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _hazard_url(hazard: Hazard) -> str:
@@ -175,8 +168,8 @@ def _hazard_report(sub: Submission) -> Outcome:
         hazard = hazards.report_from_form(sub.user, hazards.ReportInput(
             description=sub.fields.get("description", "")[:2000],
             location=sub.fields.get("location", "")[:200],
-            department_id=_int(sub.fields.get("department_id")),
-            risk_point_id=_int(sub.fields.get("risk_point_id")),
+            department_id=optional_id(sub.fields.get("department_id")),
+            risk_point_id=optional_id(sub.fields.get("risk_point_id")),
             category=sub.fields.get("category", ""), client_uuid=sub.client_uuid,
             found_at=sub.done_at),
             lambda: _photo_id(sub, "photo"))

@@ -123,6 +123,7 @@ def test_record_page_shows_the_no_scan_badge(client, auth, ent):
 
 def test_offline_scan_sent_with_the_check_is_recorded_and_linked(ent):
     """Does a scan made offline and sent with the check count as the check's scan?"""
+    ent.point.current_token.created_at = NOW - timedelta(days=30)   # the label was up before
     scanned = NOW - timedelta(minutes=10)
     info = services.ScanInfo(token=ent.point.current_token.token, scanned_at=scanned, client_uuid="s-1")
     result = services.submit_check(ent.worker, ent.point, "team", "shift",

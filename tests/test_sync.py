@@ -1,4 +1,5 @@
 """The outbox API that phones replay queued work to, and the list of pages they keep."""
+import hashlib
 import io
 import re
 import uuid
@@ -56,7 +57,7 @@ def test_csrf_endpoint_gives_a_token_and_the_user(client, auth, ent):
     response = client.get("/api/v1/csrf")
     assert response.status_code == 200
     assert response.json["user_id"] == ent.worker.id and response.json["csrf_token"]
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
 
 
 def test_api_answers_401_in_json_when_logged_out(client, ent):
@@ -143,13 +144,24 @@ def test_an_action_of_another_form_is_refused(client, auth, ent):
     assert count(Inspection) == 0
 
 
+def labelled_long_ago(point):
+    """The point's label was printed a month ago (the factories make it 'now')."""
+    point.current_token.created_at = NOW - timedelta(days=30)
+    db.session.commit()
+
+
+def scan_item(user, token, scanned_at, client_uuid=None):
+    return {"_kind": "scan", "_user_id": str(user.id), "_done_at": iso(scanned_at),
+            "client_uuid": client_uuid or str(uuid.uuid4()), "token": token}
+
+
 def test_an_offline_scan_counts_for_the_check_sent_after_it(client, auth, ent):
     """Does a scan made offline, sent before the check, make the check count as scanned?"""
+    labelled_long_ago(ent.point)
     auth.login(ent.worker)
     scanned = NOW - timedelta(hours=1, minutes=5)
     scan_uuid = str(uuid.uuid4())
-    scan = {"_kind": "scan", "_user_id": str(ent.worker.id), "_done_at": iso(scanned),
-            "client_uuid": scan_uuid, "token": ent.point.current_token.token}
+    scan = scan_item(ent.worker, ent.point.current_token.token, scanned, scan_uuid)
     assert post(client, dict(scan)).status_code == 200
     assert post(client, dict(scan)).json["replayed"] is True
     check = check_item(ent.worker, ent.point, scan_token=ent.point.current_token.token,
@@ -166,15 +178,14 @@ def test_an_offline_scan_of_an_unknown_token_is_refused(client, auth, ent):
     """Is no scan invented from a token that is not this enterprise's?"""
     auth.login(ent.worker)
     other = factories.standard_enterprise()
-    response = post(client, {"_kind": "scan", "_user_id": str(ent.worker.id), "_done_at": iso(NOW),
-                             "client_uuid": str(uuid.uuid4()),
-                             "token": other.point.current_token.token})
+    response = post(client, scan_item(ent.worker, other.point.current_token.token, NOW))
     assert response.status_code == 400
     assert count(Scan) == 0
 
 
 def test_offline_pages_are_the_teams_points_and_last_weeks_checks(client, auth, ent):
-    """Does the phone keep the team's check pages (with their tokens) and not the scan links?"""
+    """Does the phone keep the team's check pages (with their tokens' digests) and not the
+    scan links?"""
     other_team = factories.make_team(ent.department, "合成乙班")
     elsewhere = factories.make_risk_point(ent.enterprise, ent.department, other_team, name="别组")
     unrelated = factories.make_risk_point(ent.enterprise, ent.department, other_team, name="无关")
@@ -186,9 +197,9 @@ def test_offline_pages_are_the_teams_points_and_last_weeks_checks(client, auth, 
     auth.login(ent.worker)
     listing = client.get("/api/v1/offline-pages").json
     assert listing["user_id"] == ent.worker.id
-    urls = {p["url"]: p["token"] for p in listing["points"]}
-    assert urls == {f"/points/{ent.point.id}/check": ent.point.current_token.token,
-                    f"/points/{elsewhere.id}/check": elsewhere.current_token.token}
+    urls = {p["url"]: p["token_sha256"] for p in listing["points"]}
+    assert urls == {f"/points/{ent.point.id}/check": sha256(ent.point.current_token.token),
+                    f"/points/{elsewhere.id}/check": sha256(elsewhere.current_token.token)}
     assert f"/points/{unrelated.id}/check" not in listing["pages"]
     assert "/scan" in listing["pages"] and "/home" in listing["pages"]
     assert not any(page.startswith("/q/") for page in listing["pages"])
@@ -356,3 +367,119 @@ def test_a_rectification_by_someone_not_assigned_is_forbidden(client, auth, ent)
                              "photo": (io.BytesIO(factories.jpeg_bytes()), "a.jpg")})
     assert response.status_code == 403
     assert count(Photo) == 0
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_phone_learns_no_qr_token_without_scanning_the_label(client, auth, ent):
+    """Does the list of kept pages hold only one-way digests, so that nobody can record a
+    scan from a desk?"""
+    auth.login(ent.worker)
+    body = client.get("/api/v1/offline-pages").get_data(as_text=True)
+    assert ent.point.current_token.token not in body
+    assert sha256(ent.point.current_token.token) in body
+
+
+def test_an_offline_scan_counts_only_within_the_window(client, auth, ent):
+    """Is a scan kept on the phone longer than OFFLINE_SCAN_MAX_AGE_HOURS refused (409, with
+    the reason), and one just inside it stored?"""
+    labelled_long_ago(ent.point)
+    auth.login(ent.worker)
+    token = ent.point.current_token.token
+    too_old = post(client, scan_item(ent.worker, token, NOW - timedelta(hours=73)))
+    assert too_old.status_code == 409 and "72" in too_old.json["error"]
+    assert count(Scan) == 0
+    assert post(client, scan_item(ent.worker, token, NOW - timedelta(hours=71))).status_code == 200
+    assert count(Scan) == 1
+
+
+def test_the_window_is_a_setting(tmp_path):
+    """Does OFFLINE_SCAN_MAX_AGE_HOURS change the window?"""
+    app = make_test_app(tmp_path, OFFLINE_SCAN_MAX_AGE_HOURS=2)
+    with app.app_context():
+        db.create_all()
+        clock.freeze(NOW)
+        ent = factories.standard_enterprise()
+        labelled_long_ago(ent.point)
+        client = app.test_client()
+        client.post("/login", data={"identifier": ent.worker.employee_no,
+                                    "password": factories.PASSWORD})
+        response = post(client, scan_item(ent.worker, ent.point.current_token.token,
+                                          NOW - timedelta(hours=3)))
+        assert response.status_code == 409 and "2" in response.json["error"]
+        clock.freeze(None)
+
+
+def test_a_replaced_label_cannot_be_scanned_by_dating_the_scan_back(client, auth, ent):
+    """Is a scan of a replaced label refused when the phone dates it after the replacement,
+    before the window, or before the label was even printed, and stored only when it
+    falls inside the window while the label was still on the point?"""
+    labelled_long_ago(ent.point)
+    old = ent.point.current_token
+    clock.freeze(NOW - timedelta(hours=10))
+    rp.rotate_token(ent.point, ent.safety_officer.id)
+    db.session.commit()
+    clock.freeze(NOW)
+    auth.login(ent.worker)
+    for claimed in (NOW - timedelta(hours=1), NOW - timedelta(days=5), NOW - timedelta(days=40)):
+        response = post(client, scan_item(ent.worker, old.token, claimed))
+        assert response.status_code == 409, claimed
+    assert count(Scan) == 0
+    assert post(client, scan_item(ent.worker, old.token, NOW - timedelta(hours=11))).status_code == 200
+    assert count(Scan) == 1
+
+
+def test_a_scan_sent_with_a_check_counts_only_within_the_window(client, auth, ent):
+    """Is a check carrying an offline scan older than the window stored, but as not scanned?"""
+    labelled_long_ago(ent.point)
+    auth.login(ent.worker)
+    token = ent.point.current_token.token
+    done = NOW - timedelta(hours=80)
+    response = post(client, check_item(ent.worker, ent.point, done_at=done, scan_token=token,
+                                       scanned_at=iso(done - timedelta(minutes=5)),
+                                       scan_uuid=str(uuid.uuid4())))
+    assert response.status_code == 200
+    assert count(Scan) == 0 and db.session.get(Inspection, response.json["id"]).no_scan
+
+
+def test_every_outbox_answer_names_the_records_uuid(client, auth, ent):
+    """Does the outbox's answer (stored, replayed, refused) name the record's UUID, which the
+    phone needs before it lets go of the record?"""
+    auth.login(ent.worker)
+    data = check_item(ent.worker, ent.point, client_uuid="11111111-2222-3333-4444-555555555555")
+    for _ in range(2):
+        assert post(client, dict(data)).json["client_uuid"] == data["client_uuid"]
+    refused = check_item(ent.worker, ent.point, client_uuid="66666666-2222-3333-4444-555555555555")
+    del refused[f"result-{ent.point.checklist.items[1].id}"]
+    response = post(client, refused)
+    assert response.status_code == 400 and response.json["client_uuid"] == refused["client_uuid"]
+
+
+def test_a_logged_in_users_pages_are_kept_by_no_other_cache(client, auth, ent):
+    """Are a logged-in user's pages and JSON sent as private, no-store, while static files,
+    sw.js and photos keep their own rule?"""
+    auth.login(ent.director)
+    hazard = factories.make_hazard(ent)
+    db.session.commit()
+    for url in ("/home", f"/hazards/{hazard.id}", "/api/v1/offline-pages"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "private, no-store", url
+    for url in ("/static/css/app.css", "/sw.js"):
+        with client.get(url) as response:
+            assert response.headers["Cache-Control"] == "no-cache", url
+
+
+def test_a_refused_photo_is_named_so_the_phone_asks_for_it_again(client, auth, ent):
+    """Is a check whose photo cannot be read refused (400) with the photo named among the
+    errors, so that the phone reopens it with the photo to be taken again?"""
+    auth.login(ent.worker)
+    unreadable = (io.BytesIO(b"not a photo"), "p.jpg")
+    data = check_item(ent.worker, ent.point, {0: "abnormal"},
+                      files={f"photo-{ent.point.checklist.items[0].id}": unreadable})
+    response = post(client, data)
+    assert response.status_code == 400 and response.json["errors"]["photo"]
+    assert response.json["client_uuid"] == data["client_uuid"]
+    assert count(Inspection) == 0 and count(Photo) == 0

@@ -68,6 +68,16 @@ def _security_headers(response):
     return response
 
 
+def _private_pages(response):
+    """A logged-in user's pages and JSON are kept by no cache but the app's own (which
+    the phone empties at logout): not a proxy's, not the browser's disk cache. Responses
+    that set their own rule (photos, static files, sw.js) keep it."""
+    if (response.mimetype in ("text/html", "application/json")
+            and "Cache-Control" not in response.headers and current_user.is_authenticated):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _error_page(code: int, message: str):
     if is_htmx():
         return render_template("_error.html", code=code, message=message), code
@@ -108,6 +118,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.before_request(_require_login)
     app.after_request(_security_headers)
+    app.after_request(_private_pages)
 
     @app.context_processor
     def inject():

@@ -3,6 +3,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -174,16 +175,32 @@ def _photo_id(user: User, answer: Answer) -> int | None:
     return None
 
 
+def offline_scan_refusal(qr: QRToken, scanned_at: datetime):
+    """Why a scan the phone says it made at scanned_at proves nothing, or None. It counts
+    only while that label was on the point (issued, not yet replaced) and only within
+    OFFLINE_SCAN_MAX_AGE_HOURS: without a limit, a phone could date a scan of a replaced
+    label before its replacement."""
+    current = clock.now()
+    if qr.retired_at is not None and qr.retired_at <= scanned_at:
+        return _l("This QR label had been replaced before it was scanned, so the scan does not count.")
+    if scanned_at < qr.created_at:
+        return _l("This QR label did not exist yet at the time of the scan, so the scan does not count.")
+    hours = current_app.config["OFFLINE_SCAN_MAX_AGE_HOURS"]
+    if scanned_at < current - timedelta(hours=hours):
+        return _l("This scan was kept on the phone for more than %(hours)s hours, so it no longer counts.", hours=hours)
+    if scanned_at > current + MAX_CLOCK_AHEAD:
+        return _l("The phone's clock is ahead of the real time. Please correct the phone's date and time and send again.")
+    return None
+
+
 def _offline_scan(user: User, point: RiskPoint, scan: ScanInfo | None, user_agent: str) -> None:
     """Records a scan the phone made offline. A token of another point, a replaced label or
     an impossible time proves nothing and is ignored: the check is then flagged no-scan."""
     if scan is None:
         return
     qr = db.session.scalar(select(QRToken).where(QRToken.token == scan.token))
-    current = clock.now()
     if (qr is None or qr.risk_point_id != point.id
-            or (qr.retired_at is not None and qr.retired_at <= scan.scanned_at)
-            or not current - MAX_CHECK_AGE <= scan.scanned_at <= current + MAX_CLOCK_AHEAD):
+            or offline_scan_refusal(qr, scan.scanned_at) is not None):
         return
     record_scan(user, qr, user_agent, scanned_at=scan.scanned_at, client_uuid=scan.client_uuid,
                 source="offline")

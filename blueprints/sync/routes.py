@@ -32,28 +32,27 @@ def csrf_failed(_error):
 @api_login_required
 def csrf_token():
     """A fresh token for a replay, and whose queue may be sent under this login."""
-    response = jsonify(csrf_token=generate_csrf(), user_id=current_user.id)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(csrf_token=generate_csrf(), user_id=current_user.id)
 
 
 @bp.route("/api/v1/offline-pages")
 @api_login_required
 def offline_pages():
-    response = jsonify(services.offline_pages(current_user))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(services.offline_pages(current_user))
 
 
 @bp.route("/api/v1/outbox", methods=["POST"])
 @api_login_required
 def outbox():
     """One queued submission: meta fields start with an underscore, the rest are the
-    form's own fields and files. A replayed UUID answers the first result."""
+    form's own fields and files. A replayed UUID answers the first result. Every answer
+    names the UUID: the phone lets go of an item only on an answer naming it (a Wi-Fi
+    login page answering 200 is not one)."""
     form = request.form
-    if form.get("_user_id") != str(current_user.id):
-        return jsonify(error=_("This record was made by another user and is sent only under their login.")), 403
     client_uuid = form.get("client_uuid", "").strip()
+    if form.get("_user_id") != str(current_user.id):
+        return jsonify(error=_("This record was made by another user and is sent only under their login."),
+                       client_uuid=client_uuid), 403
     if not 8 <= len(client_uuid) <= 64:
         return jsonify(error=_("The record has no identity (client UUID).")), 400
     try:
@@ -65,10 +64,11 @@ def outbox():
         outcome = services.submit(submission, form.get("_action"))
     except services.Rejected as rejected:
         db.session.rollback()
-        return jsonify(error=rejected.message, errors=rejected.errors), rejected.status
+        return jsonify(error=rejected.message, errors=rejected.errors,
+                       client_uuid=client_uuid), rejected.status
     db.session.commit()
-    return jsonify(ok=True, id=outcome.id, url=outcome.url, replayed=outcome.replayed,
-                   notice=outcome.notice)
+    return jsonify(ok=True, client_uuid=client_uuid, id=outcome.id, url=outcome.url,
+                   replayed=outcome.replayed, notice=outcome.notice)
 
 
 @bp.route("/scan")

@@ -1,6 +1,7 @@
 """The outbox: a submission queued on a phone arrives here, possibly hours late and
 possibly twice, and goes to the same service functions as the HTML forms.
 Plain data in, results out; the caller commits."""
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
@@ -104,7 +105,11 @@ def submit(submission: Submission, action: str | None) -> Outcome:
     if entry.endpoint:
         submission.target = resolve_target(action, entry.endpoint)
     replayed = entry.already(submission.client_uuid) is not None
-    outcome = entry.handle(submission)
+    try:
+        outcome = entry.handle(submission)
+    except PhotoRejected as refused:
+        # Named, so that the phone reopens the record with its photo to be taken again.
+        raise Rejected(refused, errors={"photo": str(refused)})
     outcome.replayed = replayed
     return outcome
 
@@ -119,8 +124,9 @@ def _scan(sub: Submission) -> Outcome:
     token = risk_points.token_lookup(sub.fields.get("token", ""))
     if token is None or token.enterprise_id != sub.user.enterprise_id:
         raise Rejected(_l("This QR code is not known. Please tell your safety officer."))
-    if token.retired_at is not None and token.retired_at <= sub.done_at:
-        raise Rejected(_l("This QR label had been replaced before it was scanned, so the scan does not count."), 409)
+    refusal = inspections.offline_scan_refusal(token, sub.done_at)
+    if refusal is not None:
+        raise Rejected(refusal, 409)
     scan = inspections.record_scan(sub.user, token, sub.user_agent, scanned_at=sub.done_at,
                                    client_uuid=sub.client_uuid, source="offline")
     return Outcome(scan.id, url_for("dashboard.home"))
@@ -145,7 +151,7 @@ def _check(sub: Submission) -> Outcome:
                 check_forms.answers(sub.fields, sub.files, [item.id for item in items]),
                 done_at=sub.done_at, client_uuid=sub.client_uuid, version_id=version.id,
                 scan=check_forms.scan_info(sub.fields), user_agent=sub.user_agent)
-        except (inspections.CheckRefused, PhotoRejected) as refused:
+        except inspections.CheckRefused as refused:
             raise Rejected(refused)
         notice = _l("The checklist of %(point)s was changed while you were checking. Your answers were saved against the version you saw.", point=point.name) if result.outdated_version else None
         existing = result.inspection
@@ -173,7 +179,7 @@ def _hazard_report(sub: Submission) -> Outcome:
             category=sub.fields.get("category", ""), client_uuid=sub.client_uuid,
             found_at=sub.done_at),
             lambda: _photo_id(sub, "photo"))
-    except (hazard_permissions.HazardError, PhotoRejected) as refused:
+    except hazard_permissions.HazardError as refused:
         raise Rejected(refused)
     return Outcome(hazard.id, _hazard_url(hazard))
 
@@ -204,7 +210,7 @@ def _rectification(sub: Submission) -> Outcome:
                         sub.client_uuid)
     except hazard_permissions.PermissionDenied as refused:
         raise Rejected(refused, 403)
-    except (hazard_permissions.HazardError, PhotoRejected) as refused:
+    except hazard_permissions.HazardError as refused:
         raise Rejected(refused)
     return Outcome(hazard.id, _hazard_url(hazard))
 
@@ -225,10 +231,15 @@ def points_for_offline(user: User) -> list[RiskPoint]:
         .order_by(RiskPoint.code)))
 
 
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def offline_pages(user: User) -> dict:
     """Pages to cache while online. The scan link is never among them: it records a
-    scan when fetched. Its token is given instead, so that a scan made offline opens
-    the cached check page."""
+    scan when fetched. Nor is its token: a phone that knew it could "scan" from a desk.
+    A one-way digest is given instead, so that a label scanned offline (its token read
+    by the camera and hashed on the phone) opens the cached check page."""
     views = current_app.view_functions
     pages = [url_for(endpoint) for endpoint in ("dashboard.home", "sync.scanner", "hazards.report")
              if endpoint in views]
@@ -238,6 +249,6 @@ def offline_pages(user: User) -> dict:
             url = url_for("inspections.check", point_id=point.id)
             token = point.current_token
             points.append({"point_id": point.id, "url": url, "label": f"{point.code} {point.name}",
-                           "token": token.token if token else None})
+                           "token_sha256": token_digest(token.token) if token else None})
             pages.append(url)
-    return {"user_id": user.id, "pages": pages, "points": points}
+    return {"user_id": user.id, "user_name": user.name, "pages": pages, "points": points}

@@ -41,13 +41,23 @@
     if (channel) channel.postMessage('changed');
   }
 
-  /* item: {uuid, kind, user_id, action, done_at, label, fields: [[name, value]],
-            files: [[name, blob, filename]]} */
+  /* item: {uuid, kind, user_id, user_name, action, page, done_at, label,
+            fields: [[name, value]], files: [[name, blob, filename]]}
+     The same UUID again (a refused record its user fixed) replaces the queued item in its place. */
   async function add(item) {
-    const seq = await run('outbox', 'readwrite', (s) => s.add(Object.assign(
-      {files: [], fields: [], state: 'queued', error: null, created: new Date().toISOString()}, item)));
+    const queued = (await items()).find((other) => other.uuid === item.uuid);
+    const seq = await put(Object.assign(
+      {files: [], fields: [], state: 'queued', error: null, errors: {}, created: new Date().toISOString()},
+      item, queued ? {seq: queued.seq} : {}));
     changed();
     return seq;
+  }
+
+  /* What the phone keeps of a user besides the outbox (whose items stay tied to their
+     owner): the pages kept for offline use, their list and the notices. */
+  async function forgetUser() {
+    if ('caches' in scope) await caches.delete(PAGES);
+    await run('meta', 'readwrite', (s) => { s.delete('offline'); return s.delete('notices'); });
   }
 
   async function discard(seq) {
@@ -66,8 +76,13 @@
     body.set('client_uuid', item.uuid);
     return fetch('/api/v1/outbox', {method: 'POST', body, credentials: 'same-origin',
                                    headers: {'X-CSRFToken': csrfToken, 'Accept': 'application/json'}})
-      .then((response) => response.json().catch(() => ({}))
-        .then((data) => ({status: response.status, data})));
+      .then((response) => json(response).then((data) => ({status: response.status, data})));
+  }
+
+  /* The server's JSON, or {} for anything else (a Wi-Fi login page, a proxy's page). */
+  function json(response) {
+    const type = response.headers.get('Content-Type') || '';
+    return type.startsWith('application/json') ? response.json().catch(() => ({})) : Promise.resolve({});
   }
 
   async function addNotice(text) {
@@ -77,7 +92,8 @@
   }
 
   /* Sends the current user's queue in order. A network failure stops the run (order is
-     kept); a refusal (4xx) marks the item failed until its user fixes or discards it. */
+     kept); a refusal (4xx) marks the item failed until its user fixes or discards it.
+     Only an answer naming the item's UUID is the server's: anything else keeps it. */
   async function syncNow() {
     const queue = (await items()).filter((item) => item.state !== 'failed');
     const result = {sent: 0, failed: 0, offline: false, loggedOut: false, outcomes: {}};
@@ -87,8 +103,8 @@
       const response = await fetch('/api/v1/csrf', {credentials: 'same-origin', cache: 'no-store',
                                                    headers: {'Accept': 'application/json'}});
       if (response.status === 401) return Object.assign(result, {loggedOut: true});
-      if (!response.ok) return Object.assign(result, {offline: true});
-      who = await response.json();
+      who = await json(response);
+      if (!response.ok || !who.csrf_token) return Object.assign(result, {offline: true});
     } catch (error) {
       return Object.assign(result, {offline: true});
     }
@@ -103,21 +119,24 @@
         break;
       }
       item.attempts = (item.attempts || 0) + 1;
-      if (answer.status === 200) {
+      const ours = answer.data.client_uuid === item.uuid;
+      if (ours && answer.status === 200) {
         await remove(item.seq);
         if (answer.data.notice) await addNotice(answer.data.notice);
         result.outcomes[item.uuid] = answer.data;
         result.sent += 1;
-      } else if (answer.status >= 400 && answer.status < 500 && !answer.data.retry) {
-        Object.assign(item, {state: 'failed', error: answer.data.error || ('HTTP ' + answer.status),
-                             errors: answer.data.errors || {}});
+      } else if (ours && answer.status >= 400 && answer.status < 500 && !answer.data.retry) {
+        Object.assign(item, {state: 'failed', error: answer.data.error, errors: answer.data.errors || {}});
         await put(item);
         result.outcomes[item.uuid] = Object.assign({status: answer.status}, answer.data);
         result.failed += 1;
       } else {
-        // Server trouble or an expired login: keep it, say why, try again later.
-        item.error = answer.data.error || ('HTTP ' + answer.status);
+        // Server trouble, an expired login or a page that is not the server's answer:
+        // keep it, say why, try again later.
+        item.error = answer.data.error || (answer.status >= 400 ? 'HTTP ' + answer.status : null);
         await put(item);
+        result.loggedOut = answer.status === 401;
+        result.offline = !answer.data.error;
         break;
       }
     }
@@ -145,6 +164,6 @@
     return true;
   }
 
-  scope.ZichaStore = {PAGES, add, items, discard, sync, getMeta, setMeta, changed, keepPage,
+  scope.ZichaStore = {PAGES, add, items, discard, sync, getMeta, setMeta, changed, keepPage, forgetUser,
                       onChange: (listener) => channel && channel.addEventListener('message', listener)};
 })(self);

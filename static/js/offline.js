@@ -1,17 +1,22 @@
 /* Offline support on every page: registers the service worker, offers a new version,
    shows the "离线" banner and the "待同步 N" count, queues <form data-outbox="KIND">
    submissions in the outbox (photos shrunk first) and replays the outbox: on load, on
-   'online', on a timer, by Background Sync and by the "立即同步" button. */
+   'online', on a timer, by Background Sync, by the "立即同步" button and, while records
+   wait, again after a short back-off. Forgets the user's kept pages at logout. */
 (function () {
   'use strict';
   const body = document.body;
   const userId = body.dataset.userId ? Number(body.dataset.userId) : null;
+  const userName = document.getElementById('offline-ui').dataset.userName;
   const version = body.dataset.assetVersion || 'dev';
   const fromCache = body.dataset.fromCache === '1';
   const strings = JSON.parse(document.getElementById('offline-strings').textContent);
   const $ = (id) => document.getElementById(id);
   const MAX_SIDE = 1600;
   const SYNC_EVERY_MS = 60000;
+  // After a failed try, while records wait: 2 s, doubling up to a minute.
+  const RETRY_FIRST_MS = 2000;
+  const RETRY_MAX_MS = 60000;
 
   const format = (text, values) => text.replace(/\{(\w+)\}/g, (_m, key) => values[key]);
 
@@ -49,6 +54,14 @@
     state.textContent = item.state === 'failed' ? format(strings.rejected, {reason: item.error})
       : item.error ? format(strings.last_error, {reason: item.error}) : strings.waiting;
     li.append(title, ' ', when, state);
+    if (item.state === 'failed' && item.page) {
+      // Opened back into its form, filled in, to be fixed and sent again under its UUID.
+      const fix = document.createElement('a');
+      fix.className = 'btn primary';
+      fix.href = item.page + '#fix-' + item.uuid;
+      fix.textContent = strings.fix;
+      li.append(fix);
+    }
     if (item.state === 'failed') {
       // Nothing refused is dropped silently: the user has read why and chooses to discard.
       const discard = document.createElement('button');
@@ -65,17 +78,32 @@
     return li;
   }
 
+  /* "N records of <name> wait": one line per other owner (on the login page, that is
+     probably the user about to log in). */
+  function describeOthers(others) {
+    const owners = new Map();
+    for (const item of others) {
+      const owner = owners.get(item.user_id) || {count: 0, name: ''};
+      owner.count += 1;
+      owner.name = owner.name || item.user_name || '';
+      owners.set(item.user_id, owner);
+    }
+    return [...owners.values()].map((owner) => format(owner.name ? strings.others_named : strings.others,
+                                                      owner)).join(' ');
+  }
+
   async function refresh() {
     const all = await ZichaStore.items();
     const mine = all.filter((item) => item.user_id === userId);
-    const others = all.length - mine.length;
     // Scans ride along with the checks they open; the count is of the user's records.
+    const others = all.filter((item) => item.user_id !== userId && item.kind !== 'scan');
     const count = mine.filter((item) => item.kind !== 'scan').length;
     $('outbox-count').textContent = count;
     $('outbox-badge').hidden = mine.length === 0;
     $('outbox-badge').classList.toggle('has-failed', mine.some((item) => item.state === 'failed'));
-    $('outbox-others').hidden = others === 0;
-    $('outbox-others').textContent = format(strings.others, {count: others});
+    $('outbox-others').hidden = others.length === 0;
+    $('outbox-others').textContent = describeOthers(others);
+    $('outbox-login').hidden = !(loginNeeded && mine.some((item) => item.state !== 'failed'));
     const list = $('outbox-list');
     list.replaceChildren(...mine.map(describe));
     if (!mine.length) {
@@ -101,10 +129,34 @@
   // --- replay -----------------------------------------------------------------------------
 
   let syncing = null;
+  let loginNeeded = false;
+  let retryDelay = RETRY_FIRST_MS;
+  let retryTimer = null;
+
   function sync() {
     if (!userId || !navigator.onLine) return Promise.resolve({outcomes: {}});
-    syncing = syncing || ZichaStore.sync().finally(() => { syncing = null; refresh(); });
+    syncing = syncing || ZichaStore.sync().then((result) => {
+      loginNeeded = result.loggedOut;
+      retryLater(result);
+      return result;
+    }).finally(() => { syncing = null; refresh(); });
     return syncing;
+  }
+
+  /* On a flaky signal one failed try must not leave the queue waiting for the next
+     trigger: while the user's records wait and this page is open, try again soon.
+     Progress starts the back-off afresh; an ended login waits for the user instead. */
+  async function retryLater(result) {
+    clearTimeout(retryTimer);
+    if (result.sent) retryDelay = RETRY_FIRST_MS;
+    const waiting = (await ZichaStore.items())
+      .some((item) => item.user_id === userId && item.state !== 'failed');
+    if (!waiting || result.loggedOut) {
+      retryDelay = RETRY_FIRST_MS;
+      return;
+    }
+    retryTimer = setTimeout(sync, retryDelay);
+    retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
   }
 
   async function askBackgroundSync() {
@@ -148,7 +200,8 @@
       }
     }
     const seq = await ZichaStore.add({
-      uuid, kind: form.dataset.outbox, user_id: userId, action: new URL(form.action).pathname,
+      uuid, kind: form.dataset.outbox, user_id: userId, user_name: userName,
+      action: new URL(form.action).pathname, page: window.location.pathname + window.location.search,
       done_at: data.get('done_at') || new Date().toISOString(),
       label: form.dataset.outboxLabel || (document.querySelector('main h1') || {}).textContent || '',
       fields, files});
@@ -176,6 +229,12 @@
 
   document.addEventListener('submit', (event) => {
     const form = event.target;
+    if (form.matches('form[data-logout]')) {
+      // A shared phone: the next user must not find this one's pages.
+      event.preventDefault();
+      forgetUser().finally(() => form.submit());
+      return;
+    }
     // Another script may have stopped the submit (a missing note); then so do we.
     if (event.defaultPrevented || !form.matches('form[data-outbox]') || !userId) return;
     event.preventDefault();
@@ -197,6 +256,51 @@
     }
   }
 
+  /* A refused record opened again to be fixed (the "修改" link): its form is filled in as
+     it was queued, except a refused photo, and sent again under the same UUID, which
+     replaces the queued record. */
+  async function reopenRefused() {
+    const wanted = window.location.hash.match(/^#fix-(.+)$/);
+    if (!wanted || !userId) return;
+    const item = (await ZichaStore.items()).find((queued) => queued.uuid === wanted[1] && queued.user_id === userId);
+    const form = item && [...document.querySelectorAll('form[data-outbox]')]
+      .find((candidate) => new URL(candidate.action).pathname === item.action);
+    if (!form) return;
+    const values = (list, name) => list.filter((entry) => entry[0] === name);
+    for (const input of form.elements) {
+      const kept = values(item.fields, input.name).map((entry) => entry[1]);
+      if (input.type === 'radio' || input.type === 'checkbox') {
+        input.checked = kept.includes(input.value);
+      } else if (input.type === 'file') {
+        const photos = item.errors && item.errors.photo ? [] : values(item.files, input.name);
+        const transfer = new DataTransfer();
+        for (const [, blob, filename] of photos) transfer.items.add(new File([blob], filename, {type: blob.type}));
+        input.files = transfer.files;
+      } else if (kept.length && input.name !== 'csrf_token') {
+        input.value = kept[0];
+      }
+    }
+    setHidden(form, 'client_uuid', item.uuid);
+    showRefusal(form, item);
+  }
+
+  /* The user's pages kept on this phone belong to the user they were kept for: when
+     another user (or nobody) is logged in, they go, with the rest of that user's data.
+     The outbox stays: its items are sent only under their owner's login. */
+  async function forgetUser() {
+    await ZichaStore.forgetUser();
+    try {
+      localStorage.removeItem('htmx-history-cache');   // htmx's snapshots of visited pages
+    } catch (error) { /* storage unavailable: nothing kept there either */ }
+    await ZichaStore.setMeta('owner', null);
+  }
+
+  async function checkOwner() {
+    if (fromCache) return;
+    if ((await ZichaStore.getMeta('owner')) !== userId) await forgetUser();
+    await ZichaStore.setMeta('owner', userId);
+  }
+
   // --- pages kept for offline use -------------------------------------------------------------
 
   const KEEP_EVERY_MS = 10 * 60 * 1000;
@@ -204,10 +308,7 @@
   async function keepPagesForOffline() {
     if (!userId || !navigator.onLine || fromCache || !('caches' in window)) return;
     const kept = await ZichaStore.getMeta('offline');
-    if (kept && kept.user_id !== userId) {
-      // Another user on this phone: the first one's pages go.
-      await caches.delete(ZichaStore.PAGES);
-    } else if (kept && kept.version === version && Date.now() - kept.at < KEEP_EVERY_MS) {
+    if (kept && kept.user_id === userId && kept.version === version && Date.now() - kept.at < KEEP_EVERY_MS) {
       return;
     }
     const response = await fetch('/api/v1/offline-pages', {credentials: 'same-origin'});
@@ -247,6 +348,7 @@
   $('outbox-sync').addEventListener('click', () => sync());
   window.addEventListener('online', () => { showConnection(); sync().then(keepPagesForOffline); });
   window.addEventListener('offline', showConnection);
+  window.addEventListener('hashchange', () => { $('outbox-panel').close(); reopenRefused(); });
   ZichaStore.onChange(refresh);
   setInterval(() => { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
 
@@ -255,5 +357,5 @@
   fillOfflineScan();
   refresh();
   registerWorker().catch(() => null);
-  sync().then(() => keepPagesForOffline()).catch(() => null);
+  checkOwner().then(reopenRefused).then(sync).then(keepPagesForOffline).catch(() => null);
 })();

@@ -63,7 +63,8 @@ async function staticFile(request) {
 async function navigate(request, url) {
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === 'basic' && !NOT_KEPT.test(url.pathname)) {
+    // A redirect (to the login page) is not the page asked for.
+    if (response.ok && response.type === 'basic' && !response.redirected && !NOT_KEPT.test(url.pathname)) {
       (await caches.open(ZichaStore.PAGES)).put(request, response.clone());
     }
     return response;
@@ -83,17 +84,24 @@ async function navigate(request, url) {
 }
 
 /* Offline, a scanned label cannot reach the server: the phone records the scan (token,
-   its own time, a UUID) in the outbox, ahead of the check, and opens the kept check page. */
+   its own time, a UUID) in the outbox, ahead of the check, and opens the kept check page.
+   The phone knows only the tokens' SHA-256 digests: it learns a token by scanning the label. */
 async function offlineScan(token) {
   const offline = await ZichaStore.getMeta('offline');
-  const point = offline && offline.points.find((p) => p.token === token);
+  const digest = await sha256(token);
+  const point = offline && offline.points.find((p) => p.token_sha256 === digest);
   if (!point) return null;
   const page = await caches.match(point.url, {cacheName: ZichaStore.PAGES, ignoreVary: true});
   if (!page) return null;
   const scan = {token, scanned_at: new Date().toISOString(), uuid: self.crypto.randomUUID(), url: point.url};
-  await ZichaStore.add({uuid: scan.uuid, kind: 'scan', user_id: offline.user_id,
+  await ZichaStore.add({uuid: scan.uuid, kind: 'scan', user_id: offline.user_id, user_name: offline.user_name,
                         done_at: scan.scanned_at, label: point.label, fields: [['token', token]]});
   return {page, scan};
+}
+
+async function sha256(text) {
+  const bytes = new Uint8Array(await self.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

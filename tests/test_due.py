@@ -10,6 +10,7 @@ from blueprints.common.extensions import db
 from blueprints.inspections import due, services
 from blueprints.risk_points.services import ItemData
 from tests import factories
+from tests.test_org import settings_form
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -105,6 +106,28 @@ def test_month_of_a_shift_team_starts_at_its_first_shift(day_night):
     assert (period.start, period.end) == (utc(2025, 3, 1, 8), utc(2025, 4, 1, 8))
 
 
+MADE = utc(2025, 3, 12, 8)
+
+
+@pytest.fixture
+def made_early(app):
+    """The standard enterprise as made at 08:00 on Wednesday 12 March 2025 (Shanghai), the
+    start of its day shift: periods that began before then cannot be missed."""
+    with clock.frozen(MADE):
+        return factories.standard_enterprise()
+
+
+def _point(ent, key, level="team", made=MADE):
+    """A point of the standard team with one item checked `key` at `level`, made at `made`."""
+    kind, _, hours = key.partition(":")
+    with clock.frozen(made):
+        point = factories.make_risk_point(ent.enterprise, ent.department, ent.team, items=[
+            ItemData("围堰完好", frequency=kind, every_hours=int(hours) if hours else None,
+                     level=level)])
+    db.session.commit()
+    return point
+
+
 def _state(user, point, moment):
     units = [u for u in due.units_for(user, moment) if u.point.id == point.id]
     return units[0].state
@@ -117,41 +140,128 @@ def _check(user, point, moment):
     db.session.commit()
 
 
-def test_due_overdue_and_done_across_a_shift_change(ent):
-    """Is a shift check due early in the shift, overdue past its middle, done once checked,
-    and due again when the next shift starts?"""
-    worker, point = ent.worker, ent.point
-    assert _state(worker, point, utc(2025, 3, 12, 13, 59)) == due.DueState.DUE
-    assert _state(worker, point, utc(2025, 3, 12, 14, 1)) == due.DueState.OVERDUE
-    _check(worker, point, utc(2025, 3, 12, 15, 0))
-    assert _state(worker, point, utc(2025, 3, 12, 19, 59)) == due.DueState.DONE
-    assert _state(worker, point, utc(2025, 3, 12, 20, 0)) == due.DueState.DUE
-    # at 01:00 the night shift that began at 20:00 is still the period
+def test_a_shift_check_is_overdue_when_its_shift_ends(made_early):
+    """Is a shift check still due one second before its shift ends, overdue at the end,
+    overdue in the next shift until someone checks, and done then?"""
+    worker, point = made_early.worker, made_early.point
+    assert _state(worker, point, utc(2025, 3, 12, 14, 1)) == due.DueState.DUE
+    assert _state(worker, point, utc(2025, 3, 12, 19, 59, 59)) == due.DueState.DUE
+    assert _state(worker, point, utc(2025, 3, 12, 20, 0)) == due.DueState.OVERDUE
+    [unit] = due.units_for(worker, utc(2025, 3, 13, 1, 0))
+    assert unit.state == due.DueState.OVERDUE and unit.due_by == utc(2025, 3, 12, 20, 0)
     _check(worker, point, utc(2025, 3, 12, 22, 0))
     assert _state(worker, point, utc(2025, 3, 13, 1, 0)) == due.DueState.DONE
     assert _state(worker, point, utc(2025, 3, 13, 8, 0)) == due.DueState.DUE
 
 
-def test_due_by_is_the_middle_of_the_period(ent):
-    """Is the due-by time the moment the unit turns overdue?"""
-    unit = due.units_for(ent.worker, utc(2025, 3, 12, 9, 0))[0]
-    assert unit.period.due_by == utc(2025, 3, 12, 14, 0)
-    assert not due.is_overdue(unit.period, unit.period.due_by)
-    assert due.is_overdue(unit.period, unit.period.due_by + timedelta(seconds=1))
+def test_a_shift_done_in_time_is_not_overdue_in_the_next(made_early):
+    """Is the next shift's check merely due when the last shift was checked?"""
+    worker, point = made_early.worker, made_early.point
+    _check(worker, point, utc(2025, 3, 12, 15, 0))
+    assert _state(worker, point, utc(2025, 3, 12, 19, 59, 59)) == due.DueState.DONE
+    assert _state(worker, point, utc(2025, 3, 12, 20, 0)) == due.DueState.DUE
 
 
-def test_who_sees_which_units_most_urgent_first(ent):
+def test_periods_before_the_unit_existed_are_not_missed(ent):
+    """A point made today: is the night shift of last year not held against it?"""
+    assert _state(ent.worker, ent.point, utc(2025, 3, 12, 9, 0)) == due.DueState.DUE
+
+
+def test_due_by_is_the_end_of_the_period(made_early):
+    """Without an enterprise setting, is a period due by its end, and overdue from then?"""
+    unit = due.units_for(made_early.worker, utc(2025, 3, 12, 9, 0))[0]
+    assert unit.period.due_by == unit.period.end == utc(2025, 3, 12, 20, 0)
+    assert not due.is_overdue(unit.period, unit.period.due_by - timedelta(seconds=1))
+    assert due.is_overdue(unit.period, unit.period.due_by)
+
+
+@pytest.mark.parametrize("key", ["shift", "daily", "hours:4"])
+def test_complete_within_hours_of_the_start(made_early, key):
+    """With "complete within 2 hours", is a shift, daily or 4-hourly check overdue from
+    10:00 in a period that began at 08:00, and still due one second before?"""
+    made_early.enterprise.check_within_hours = 2
+    point = _point(made_early, key)
+    worker = made_early.worker
+    assert _state(worker, point, utc(2025, 3, 12, 9, 59, 59)) == due.DueState.DUE
+    assert _state(worker, point, utc(2025, 3, 12, 10, 0)) == due.DueState.OVERDUE
+    [unit] = [u for u in due.units_for(worker, utc(2025, 3, 12, 10)) if u.point.id == point.id]
+    assert unit.due_by == utc(2025, 3, 12, 10, 0)
+
+
+def test_complete_within_hours_leaves_weeks_and_months_alone(made_early):
+    """Is a weekly check unaffected by the shift setting?"""
+    made_early.enterprise.check_within_hours = 2
+    period = due.period_for("weekly", made_early.team, utc(2025, 3, 18, 9, 0), "Asia/Shanghai",
+                            within_hours=2)
+    assert period.due_by == period.end
+
+
+@pytest.mark.parametrize("local, state", [
+    ((2025, 3, 13, 21, 0), due.DueState.DUE),          # past the middle of the week
+    ((2025, 3, 14, 7, 59, 59), due.DueState.DUE),
+    ((2025, 3, 14, 8, 0), due.DueState.DUE_SOON),      # Friday at the day start
+    ((2025, 3, 17, 7, 59, 59), due.DueState.DUE_SOON),
+    ((2025, 3, 17, 8, 0), due.DueState.OVERDUE),       # the week ended undone
+    ((2025, 3, 20, 12, 0), due.DueState.OVERDUE),
+])
+def test_weekly_check_due_soon_then_overdue(made_early, local, state):
+    """Is a weekly workshop check due all week, due soon from Friday, and overdue only
+    once the week has ended?"""
+    point = _point(made_early, "weekly", level="workshop", made=utc(2025, 3, 10, 8))
+    assert _state(made_early.dept_head, point, utc(*local)) == state
+
+
+@pytest.mark.parametrize("local, state", [
+    ((2025, 3, 20, 12, 0), due.DueState.DUE),
+    ((2025, 3, 27, 7, 59, 59), due.DueState.DUE),
+    ((2025, 3, 27, 8, 0), due.DueState.DUE_SOON),      # five days before the month ends
+    ((2025, 4, 1, 7, 59, 59), due.DueState.DUE_SOON),
+    ((2025, 4, 1, 8, 0), due.DueState.OVERDUE),
+])
+def test_monthly_check_due_soon_then_overdue(made_early, local, state):
+    """Is a monthly enterprise check due soon in its last five days and overdue at its end?"""
+    point = _point(made_early, "monthly", level="enterprise", made=utc(2025, 3, 1, 8))
+    assert _state(made_early.director, point, utc(*local)) == state
+
+
+def test_a_missed_week_stays_overdue_until_checked(made_early):
+    """Does the check done in the next week clear the missed one from the list?"""
+    point = _point(made_early, "weekly", level="workshop", made=utc(2025, 3, 10, 8))
+    head = made_early.dept_head
+    assert _state(head, point, utc(2025, 3, 18, 9, 0)) == due.DueState.OVERDUE
+    with clock.frozen(utc(2025, 3, 18, 9, 0)):
+        services.submit_check(head, point, "workshop", "weekly",
+                              [services.Answer(i.id, "ok") for i in point.checklist.items])
+    db.session.commit()
+    assert _state(head, point, utc(2025, 3, 18, 9, 1)) == due.DueState.DONE
+
+
+def test_state_labels_on_the_home_page(client, auth, made_early):
+    """Does the home page say 即将到期 and 已超时 in Chinese?"""
+    _point(made_early, "weekly", level="workshop", made=utc(2025, 3, 10, 8))
+    _point(made_early, "monthly", level="workshop", made=utc(2025, 3, 1, 8))
+    with clock.frozen(utc(2025, 3, 28, 9, 0)):  # last week missed; the month ends soon
+        auth.login(made_early.dept_head)
+        page = client.get("/home").get_data(as_text=True)
+    assert "已超时" in page and "即将到期" in page
+    assert "03-24 08:00 起超时" in page
+
+
+def test_who_sees_which_units_most_urgent_first(made_early):
     """Do workers get the team checks of their team's points, the department head the
     workshop checks and the safety director the enterprise checks, overdue first?"""
-    mixed = factories.make_risk_point(
-        ent.enterprise, ent.department, ent.team, lec=(10, 6, 40), items=[
-            ItemData("压力正常", frequency="hours", every_hours=2),
-            ItemData("围堰完好", frequency="weekly", level="workshop"),
-            ItemData("安全阀校验", frequency="monthly", level="enterprise")])
-    other_team = factories.make_team(ent.department, "乙班")
-    factories.make_risk_point(ent.enterprise, ent.department, other_team)
+    ent = made_early
+    with clock.frozen(utc(2025, 3, 12, 8)):
+        mixed = factories.make_risk_point(
+            ent.enterprise, ent.department, ent.team, lec=(10, 6, 40), items=[
+                ItemData("压力正常", frequency="hours", every_hours=2),
+                ItemData("围堰完好", frequency="weekly", level="workshop"),
+                ItemData("安全阀校验", frequency="monthly", level="enterprise")])
+        other_team = factories.make_team(ent.department, "乙班")
+        factories.make_user(ent.enterprise, team=other_team)
+        factories.make_risk_point(ent.enterprise, ent.department, other_team)
     db.session.commit()
-    moment = utc(2025, 3, 12, 9, 30)  # the 08–10 window is past its middle
+    moment = utc(2025, 3, 12, 10, 30)  # the 08–10 window ended undone
     units = due.units_for(ent.worker, moment)
     assert [(u.point.id, u.frequency_key, u.state) for u in units] == [
         (mixed.id, "hours:2", due.DueState.OVERDUE), (ent.point.id, "shift", due.DueState.DUE)]
@@ -187,3 +297,26 @@ def test_shift_start_in_a_gap_between_shifts(ent):
                                                                ("午班", time(13), time(17))])
     period = due.period_for("shift", team, utc(2025, 3, 12, 12, 30), "Asia/Shanghai")
     assert (period.start, period.end) == (utc(2025, 3, 12, 8), utc(2025, 3, 12, 12))
+
+
+@pytest.mark.parametrize("value, saved", [("2", 2), ("", None), ("24", 24)])
+def test_director_sets_complete_within_hours(client, auth, ent, value, saved):
+    """Can the director set (or clear) "complete within N hours" on the settings page?"""
+    ent.enterprise.check_within_hours = 5
+    db.session.commit()
+    auth.login(ent.director)
+    response = client.post("/org/settings", data=settings_form(check_within_hours=value))
+    assert response.status_code == 302
+    db.session.refresh(ent.enterprise)
+    assert ent.enterprise.check_within_hours == saved
+
+
+@pytest.mark.parametrize("value", ["0", "25", "-3"])
+def test_complete_within_hours_out_of_range_is_refused(client, auth, ent, value):
+    """Is 0, 25 or a negative number refused in Chinese, leaving the setting as it was?"""
+    auth.login(ent.director)
+    response = client.post("/org/settings", data=settings_form(check_within_hours=value))
+    assert response.status_code == 400
+    assert "请填写 1 到 24 之间的整小时数" in response.get_data(as_text=True)
+    db.session.refresh(ent.enterprise)
+    assert ent.enterprise.check_within_hours is None

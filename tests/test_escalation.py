@@ -15,7 +15,7 @@ from blueprints.hazards.models import Hazard, RegulatorReport
 from blueprints.notifications import services
 from blueprints.notifications.models import (Delivery, EscalationSettings, Notification,
                                              PushSubscription, RobotWebhook)
-from tests import push_endpoint
+from tests import factories, push_endpoint
 from tests.test_notifications_push import subscription_keys
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -93,9 +93,10 @@ def test_general_hazard_climbs_every_rung_once(app, wired, endpoint):
         db.session.commit()
     hid = hazard.id
     run_twice(at(3))
-    assert inbox(hid) == Counter()
+    told = ("event:reported", ent.dept_head.id)  # at once: a hazard in his department
+    assert inbox(hid) == Counter({told: 1})
     run_twice(at(4))
-    assert inbox(hid) == Counter({("unassigned_officer", ent.safety_officer.id): 1})
+    assert inbox(hid) == Counter({told: 1, ("unassigned_officer", ent.safety_officer.id): 1})
     run_twice(at(24))
     assert inbox(hid)[("unassigned_director", ent.director.id)] == 1
 
@@ -118,14 +119,14 @@ def test_general_hazard_climbs_every_rung_once(app, wired, endpoint):
     run_twice(at(9 * 24))  # a general hazard is not repeated daily
 
     assert set(inbox(hid)) == {
-        ("unassigned_officer", ent.safety_officer.id), ("unassigned_director", ent.director.id),
+        told, ("unassigned_officer", ent.safety_officer.id), ("unassigned_director", ent.director.id),
         ("event:assigned", ent.worker.id), ("due_soon", ent.worker.id),
         ("deadline", ent.dept_head.id), ("overdue", ent.director.id)}
     sent = assert_once_each(hid, endpoint)
     # Every rung went to each person's phone and once to the enterprise's WeCom group.
     assert {(d.rung, d.channel) for d in sent} == {(r, c) for r, _u in inbox(hid)
                                                   for c in ("webpush", "robot")}
-    assert len(endpoint.to("/wecom")) == 6
+    assert len(endpoint.to("/wecom")) == 7
 
 
 def test_major_hazard_daily_rung_regulator_rung_and_closing(app, wired, endpoint):
@@ -140,7 +141,8 @@ def test_major_hazard_daily_rung_regulator_rung_and_closing(app, wired, endpoint
     hid = hazard.id
     run_twice(at(1))
     assert inbox(hid) == Counter({("event:new_major", ent.director.id): 1,
-                                  ("event:new_major", ent.principal.id): 1})
+                                  ("event:new_major", ent.principal.id): 1,
+                                  ("event:new_major", ent.dept_head.id): 1})
     run_twice(START.replace(hour=23, minute=59))
     assert ("regulator_report", ent.director.id) not in inbox(hid)
     run_twice(START.replace(hour=0) + timedelta(days=1))
@@ -190,7 +192,7 @@ def test_times_are_the_enterprises_own(app, wired):
             description="护栏缺失", department_id=ent.department.id))
         db.session.commit()
     run_twice(at(1))
-    assert inbox(hazard.id) == Counter({("unassigned_officer", ent.safety_officer.id): 1})
+    assert inbox(hazard.id)[("unassigned_officer", ent.safety_officer.id)] == 1
 
 
 def test_two_passes_in_parallel_send_once(app, wired, endpoint):
@@ -236,4 +238,44 @@ def test_failing_channel_does_not_stop_the_others(app, wired, endpoint):
     rows = hazard_rows(Delivery, hazard.id)
     assert {d.status for d in rows if d.channel == "webpush"} == {"sent"}
     robot = [d for d in rows if d.channel == "robot"]
-    assert [d.status for d in robot] == ["failed"] and "93000" in robot[0].last_error
+    assert robot and {d.status for d in robot} == {"failed"} and "93000" in robot[0].last_error
+
+
+def test_fix_waiting_for_verification_reaches_the_director(app, ent):
+    """Does a fix nobody verifies reach the safety director after the enterprise's time
+    (24 h by default), once, and a new fix after a rejection start afresh?"""
+    with clock.frozen(at(0)):
+        hazard = factories.make_hazard(ent, state="rectified", rectifier=ent.dept_head,
+                                       assignee=ent.dept_head)
+        fix = hazards.add_event(hazard, "rectified", ent.dept_head, note="已修复")
+        db.session.commit()
+    hid = hazard.id
+    run_twice(at(23))
+    assert ("verify_director", ent.director.id) not in inbox(hid)
+    run_twice(at(24))
+    assert inbox(hid)[("verify_director", ent.director.id)] == 1
+    assert {d.occurrence for d in hazard_rows(Delivery, hid) if d.rung == "verify_director"} == {
+        str(fix.id)}
+    with clock.frozen(at(30)):
+        hazards.reject(db.session.get(Hazard, hid), ent.safety_officer, "不合格")
+        db.session.commit()
+    run_twice(at(60))
+    assert inbox(hid)[("verify_director", ent.director.id)] == 1  # nothing awaits verification
+
+
+def test_regulator_rung_counts_from_the_regrade_to_major(app, ent):
+    """Does a hazard regraded to major days after it was found have until the end of the
+    regrade's day to reach the regulator?"""
+    with clock.frozen(at(0)):
+        hazard = factories.make_hazard(ent)
+        db.session.commit()
+    with clock.frozen(at(48)):
+        hazards.change_grade(hazard, ent.safety_officer, "major", "需停产", ["stop_production"])
+        db.session.commit()
+    run_twice(START.replace(hour=23, minute=59) + timedelta(days=2))
+    assert ("regulator_report", ent.director.id) not in inbox(hazard.id)
+    run_twice(START.replace(hour=0) + timedelta(days=3))
+    assert inbox(hazard.id)[("regulator_report", ent.director.id)] == 1
+
+
+# --- checks nobody did ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from blueprints.common.extensions import db
 from blueprints.org.models import AuditLog, ScoringMethod
 from blueprints.risk_points import grading, services
-from blueprints.risk_points.models import Grade
+from blueprints.risk_points.models import ControlLevel, Grade
 from tests import factories
 
 RED, ORANGE, YELLOW, BLUE = Grade.RED, Grade.ORANGE, Grade.YELLOW, Grade.BLUE
@@ -92,6 +92,7 @@ def _overrides(point):
 def test_override_needs_a_reason_and_is_audit_logged(app, ent):
     """Is an override without a reason refused, and one with a reason logged with both grades?"""
     point = ent.point
+    point.control_level = "company"
     assert point.grade == ORANGE
     with pytest.raises(ValueError):
         services.set_override(point, RED, "  ", ent.director.id)
@@ -112,6 +113,13 @@ def test_override_through_the_page(client, auth, ent):
     assert refused.status_code == 400
     assert "请填写调整等级的理由" in refused.get_data(as_text=True)
     assert ent.point.override_grade is None and _overrides(ent.point) == []
+    # The point is controlled at team level, too low for red: raise it first.
+    too_low = client.post(url, data={"grade": "red", "reason": "曾发生死亡事故且条件未变"})
+    assert too_low.status_code == 400
+    assert "重大风险的风险点最低应由公司级管控" in too_low.get_data(as_text=True)
+    assert ent.point.override_grade is None and _overrides(ent.point) == []
+    ent.point.control_level = "company"
+    db.session.commit()
     assert client.post(url, data={"grade": "red", "reason": "曾发生死亡事故且条件未变"}).status_code == 302
     db.session.refresh(ent.point)
     assert ent.point.grade == RED
@@ -128,3 +136,40 @@ def test_workers_cannot_override(client, auth, ent):
     response = client.post(f"/points/{ent.point.id}/override", data={"grade": "blue",
                                                                      "reason": "x"})
     assert response.status_code == 403
+
+
+# --- control levels -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("grade, lowest, too_low", [
+    (RED, ControlLevel.COMPANY, ControlLevel.DEPARTMENT),
+    (ORANGE, ControlLevel.DEPARTMENT, ControlLevel.TEAM),
+    (YELLOW, ControlLevel.TEAM, ControlLevel.POST),
+])
+def test_each_grade_has_a_lowest_control_level(app, grade, lowest, too_low):
+    """重大 → company, 较大 → department, 一般 → team: is the level just below refused
+    without a reason, and allowed with one?"""
+    assert grade.min_control_level == lowest
+    assert services.control_level_error(grade, lowest.value, "") is None
+    assert services.control_level_error(grade, too_low.value, "  ") is not None
+    assert services.control_level_error(grade, too_low.value, "专人监护") is None
+
+
+def test_a_low_risk_point_may_be_controlled_at_post_level(app):
+    """低 → post: is every level allowed for a blue point?"""
+    assert BLUE.min_control_level == ControlLevel.POST
+    assert all(services.control_level_error(BLUE, level.value, "") is None
+               for level in ControlLevel)
+
+
+def test_override_to_a_grade_the_control_level_does_not_meet_is_refused(app, ent):
+    """Is overriding a team-level point to red refused until its control level is raised?"""
+    point = ent.point
+    point.control_level = "team"
+    with pytest.raises(services.Refused) as refused:
+        services.set_override(point, RED, "涉及重大危险源", ent.director.id)
+    assert refused.value.field == "grade"
+    assert point.override_grade is None and _overrides(point) == []
+    point.control_level = "company"
+    services.set_override(point, RED, "涉及重大危险源", ent.director.id)
+    assert point.grade == RED
+

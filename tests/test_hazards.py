@@ -141,6 +141,8 @@ def test_major_hazard_needs_an_approved_plan(client, auth, ent):
     as_user(auth, ent.dept_head)
     assert act(client, hazard.id, "verify").status_code == 403  # major: the director only
     as_user(auth, ent.director)
+    assert act(client, hazard.id, "record_regulator_report", reported_at=clock.to_local(
+        clock.now(), "Asia/Shanghai").strftime("%Y-%m-%dT%H:%M"), method="电话").status_code == 302
     assert act(client, hazard.id, "verify").status_code == 302
     page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
     assert "资金不足以更换" in page and "12000.50" in page
@@ -251,12 +253,13 @@ def test_grade_change_needs_a_reason(client, auth, ent):
     as_user(auth, ent.safety_officer)
     assert act(client, hazard.id, "change_grade", grade="major", reason=" ").status_code == 400
     assert hazard.grade == "general"
-    assert act(client, hazard.id, "change_grade", grade="major",
-               reason="符合重大隐患判定标准").status_code == 302
+    assert act(client, hazard.id, "change_grade", grade="major", reason="符合重大隐患判定标准",
+               criteria=["national_standard"]).status_code == 302
     assert hazard.grade == "major"
     event = services.timeline(hazard)[-1]
     assert (event.kind, event.data, event.note) == (
-        "grade_changed", {"old": "general", "new": "major"}, "符合重大隐患判定标准")
+        "grade_changed", {"old": "general", "new": "major", "criteria": ["national_standard"]},
+        "符合重大隐患判定标准")
     assert act(client, hazard.id, "change_category", category="management",
                reason="制度缺失").status_code == 302
     assert hazard.category == "management"
@@ -344,3 +347,124 @@ def test_bad_photo_is_refused_with_a_message(client, auth, ent):
                    photo=(io.BytesIO(b"not a photo"), "x.jpg"))
     assert response.status_code == 400 and "照片" in response.get_data(as_text=True)
     assert hazard.state == "assigned"
+
+
+def _major_rectified(ent):
+    hazard = factories.make_hazard(ent, state="rectified", grade="major")
+    db.session.commit()
+    return hazard
+
+
+def test_major_hazard_does_not_close_without_the_regulator_report(client, auth, ent):
+    """Is closing a major hazard with no regulator report refused with a message, and allowed
+    with the director's reason, which the timeline shows?"""
+    hazard = _major_rectified(ent)
+    as_user(auth, ent.director)
+    assert "unreported_reason" in client.get(f"/hazards/{hazard.id}/verify").get_data(as_text=True)
+    response = act(client, hazard.id, "verify", note="复查合格")
+    assert response.status_code == 400 and hazard.state == "rectified"
+    assert "上报监管部门" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(HazardEvent.id))) == 1
+    assert act(client, hazard.id, "verify", note="复查合格",
+               unreported_reason="省系统故障，已电话报告，书面报告补录").status_code == 302
+    assert hazard.state == "closed"
+    assert services.timeline(hazard)[-1].data == {
+        "unreported_reason": "省系统故障，已电话报告，书面报告补录"}
+    page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
+    assert "省系统故障，已电话报告，书面报告补录" in page and "未上报监管部门" in page
+
+
+def test_major_hazard_with_a_regulator_report_closes_without_a_reason(client, auth, ent):
+    """Does a reported major hazard close as before, and a general one never ask?"""
+    hazard = _major_rectified(ent)
+    general = factories.make_hazard(ent, state="rectified", rectifier=ent.worker)
+    db.session.commit()
+    as_user(auth, ent.director)
+    assert "unreported_reason" not in client.get(f"/hazards/{general.id}/verify").get_data(as_text=True)
+    assert act(client, general.id, "verify").status_code == 302
+    services.record_regulator_report(hazard, ent.director, clock.now(), "电话")
+    db.session.commit()
+    assert "unreported_reason" not in client.get(f"/hazards/{hazard.id}/verify").get_data(as_text=True)
+    assert act(client, hazard.id, "verify").status_code == 302 and hazard.state == "closed"
+
+
+CRITERION = "stop_production"
+
+
+def test_regrade_to_major_records_who_when_and_why(client, auth, ent):
+    """Does a regrade to major record who judged it, when and on which basis, show it,
+    and count the same-day regulator report from then, not from the day it was found?"""
+    with clock.frozen(MORNING):
+        hazard = factories.make_hazard(ent)
+        db.session.commit()
+    regraded = MORNING + timedelta(days=2)
+    with clock.frozen(regraded):
+        as_user(auth, ent.safety_officer)
+        response = act(client, hazard.id, "change_grade", grade="major", reason="需停车检修")
+        assert response.status_code == 400 and hazard.grade == "general"
+        assert "依据" in response.get_data(as_text=True)
+        assert act(client, hazard.id, "change_grade", grade="major", reason="需停车检修",
+                   criteria=[CRITERION, "costly"]).status_code == 302
+        assert hazard.grade == "major" and hazard.judged_major_at == clock.now()
+        assert hazard.judged_major_by_id == ent.safety_officer.id
+        assert hazard.major_criteria == [CRITERION, "costly"] and hazard.major_basis == "需停车检修"
+        event = services.timeline(hazard)[-1]
+        assert event.data["criteria"] == [CRITERION, "costly"]
+        assert services.reported_on_time(hazard) is None  # its day is still running
+        page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
+    assert "需要全部或局部停产停业" in page and "需要较多资金" in page
+    assert "2026-03-12 10:00" in page and ent.safety_officer.name in page
+    with clock.frozen(regraded + timedelta(days=1)):
+        assert services.reported_on_time(hazard) is False
+
+
+def test_hazard_reported_as_major_is_judged_at_report_time(ent):
+    """Is a hazard reported as major judged major by its reporter when it was found?"""
+    hazard = factories.make_hazard(ent, grade="major")
+    assert (hazard.judged_major_at, hazard.judged_major_by_id) == (hazard.found_at, ent.worker.id)
+    services.change_grade(hazard, ent.safety_officer, "general", "误报")
+    assert hazard.judged_major_at is None and hazard.major_criteria == []
+
+
+def test_hazard_grade_is_never_called_a_risk_grade(client, auth, ent):
+    """Do the hazard filter and the grade form say 隐患等级, never 风险等级 (a risk point's)?"""
+    hazard = factories.make_hazard(ent)
+    db.session.commit()
+    as_user(auth, ent.safety_officer)
+    for url in ("/hazards", f"/hazards/{hazard.id}/change_grade"):
+        page = client.get(url).get_data(as_text=True)
+        assert "隐患等级" in page and "风险等级" not in page, url
+    assert act(client, hazard.id, "change_grade", grade="major", reason="x",
+               criteria=[CRITERION]).status_code == 302
+    page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
+    assert "隐患等级已变更" in page and "风险等级" not in page
+
+
+def test_department_head_home_lists_hazards_to_assign(client, auth, ent):
+    """Does the department head's home start with his department's reported hazards, counted
+    and linked, and leave out assigned ones and other departments'?"""
+    waiting = factories.make_hazard(ent, description="待交办的隐患")
+    factories.make_hazard(ent, state="assigned", description="已交办的隐患")
+    elsewhere = factories.make_department(ent.enterprise, "罐区储运部")
+    factories.make_hazard(ent, department=elsewhere, team=None, description="别的部门的隐患")
+    db.session.commit()
+    as_user(auth, ent.dept_head)
+    page = client.get("/home").get_data(as_text=True)
+    assert "待交办" in page and f'href="/hazards/{waiting.id}"' in page
+    assert "已交办的隐患" not in page and "别的部门的隐患" not in page
+    assert page.index("待交办") < page.index("今日待查")
+    assert 'class="badge">1<' in page
+    as_user(auth, ent.worker)
+    assert "待交办" not in client.get("/home").get_data(as_text=True)
+
+
+def test_photo_only_abnormal_item_reads_as_abnormal(ent):
+    """Does an abnormal item with only a photo raise a hazard that says 异常, not the item's
+    'all is well' wording, and with a note, the note too?"""
+    from blueprints.inspections import services as inspections
+    items = ent.point.checklist.items
+    answers = [inspections.Answer(items[0].id, "abnormal", photo=factories.jpeg_bytes()),
+               inspections.Answer(items[1].id, "abnormal", note="法兰渗漏")]
+    result = inspections.submit_check(ent.worker, ent.point, "team", "shift", answers)
+    assert [h.description for h in result.hazards] == [
+        f"异常：{items[0].text}", f"异常：{items[1].text}。说明：法兰渗漏"]

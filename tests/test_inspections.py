@@ -75,7 +75,7 @@ def test_full_check_with_one_abnormal_item_and_photo(client, auth, ent):
     assert (hazard.risk_point_id, hazard.inspection_id, hazard.checklist_item_id, hazard.photo_id,
             hazard.department_id, hazard.team_id, hazard.found_at) == (
         ent.point.id, inspection.id, item.id, photo.id, ent.department.id, ent.team.id, NOW)
-    assert hazard.description == "无泄漏：法兰渗漏" and hazard.client_uuid == f"u-1:{item.id}"
+    assert hazard.description == "异常：无泄漏。说明：法兰渗漏" and hazard.client_uuid == f"u-1:{item.id}"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"/photos/{photo.id}.jpg" in html and f"/hazards/{hazard.id}" in html
     assert "法兰渗漏" in html and "未扫码" not in html

@@ -9,6 +9,8 @@ from blueprints.hazards import services as hazards
 from blueprints.notifications import services
 from blueprints.notifications.escalation import settings_for
 from blueprints.notifications.models import Notification
+from blueprints.org.models import Role
+from blueprints.photos.services import save_photo
 from tests import factories
 
 
@@ -65,7 +67,8 @@ def test_escalation_times_form(app, client, auth, ent):
     """Can the director change the ladder times, and is a bad value refused with a message?"""
     auth.login(ent.director)
     good = {"remind_before_hours": "48", "director_after_hours": "12",
-            "unassigned_officer_hours": "2", "unassigned_director_hours": "8"}
+            "unassigned_officer_hours": "2", "unassigned_director_hours": "8",
+            "verify_director_hours": "24"}
     assert client.post("/notifications/escalation", data=good).status_code == 302
     assert settings_for(db.session, ent.enterprise.id).remind_before_hours == 48
     bad = client.post("/notifications/escalation", data={**good, "director_after_hours": "-1"})
@@ -93,3 +96,50 @@ def test_overdue_check_goes_to_the_team_leader_then_the_department_head(app):
     with clock.frozen(datetime(2026, 3, 10, 14, 0)):
         services.run_pass()
     assert any(n.rung == "check_still_undone" for n in checks(head))
+
+
+def test_department_head_is_told_of_a_new_hazard_and_a_regrade_to_major(app, ent):
+    """Is the department head told at once of a hazard raised in his department and of its
+    regrade to major, and is nobody told of his own report?"""
+    elsewhere = factories.make_department(ent.enterprise, "罐区储运部")
+    other_head = factories.make_user(ent.enterprise, Role.DEPT_HEAD, department=elsewhere)
+    hazard = report(ent)
+    assert [n.rung for n in rows(ent.dept_head)] == ["event:reported"]
+    assert rows(other_head) == [] and rows(ent.safety_officer) == []
+    hazards.change_grade(hazard, ent.safety_officer, "major", "需停产", ["stop_production"])
+    db.session.commit()
+    assert [n.rung for n in rows(ent.dept_head)] == ["event:reported", "event:new_major"]
+    assert "重大隐患" in rows(ent.dept_head)[-1].title
+    assert [n.rung for n in rows(ent.safety_officer)] == []  # the officer regraded it
+    hazards.change_grade(hazard, ent.safety_officer, "general", "误判")
+    db.session.commit()
+    assert len(rows(ent.dept_head)) == 2  # a regrade to general is no news to him
+    hazards.report_hazard(ent.dept_head, hazards.HazardReport(
+        description="他自己报的", department_id=ent.department.id))
+    db.session.commit()
+    assert len(rows(ent.dept_head)) == 2
+
+
+def test_fix_by_the_department_head_reaches_someone_who_may_verify(app, ent):
+    """When the department head rectifies a general hazard, are the people who may verify it
+    told (the safety staff), and not he himself?"""
+    hazard = factories.make_hazard(ent, state="assigned", assignee=ent.dept_head)
+    db.session.commit()
+    photo = save_photo(factories.jpeg_bytes(), ent.enterprise.id, ent.dept_head.id)
+    hazards.rectify(hazard, ent.dept_head, "已修复", photo_id=photo.id)
+    db.session.commit()
+    told = {n.user_id for n in db.session.scalars(select(Notification).where(
+        Notification.rung == "event:rectified"))}
+    assert told == {ent.safety_officer.id, ent.director.id}
+
+
+def test_verification_wait_is_an_escalation_time(app, client, auth, ent):
+    """Can the director set how long a fix waits for verification before he is told?"""
+    auth.login(ent.director)
+    assert "verify_director_hours" in client.get("/notifications/escalation").get_data(as_text=True)
+    data = {"remind_before_hours": "24", "director_after_hours": "24",
+            "unassigned_officer_hours": "4", "unassigned_director_hours": "24",
+            "verify_director_hours": "6"}
+    assert client.post("/notifications/escalation", data=data).status_code == 302
+    assert settings_for(db.session, ent.enterprise.id).verify_director_hours == 6
+    assert settings_for(db.session, factories.make_enterprise().id).verify_director_hours == 24

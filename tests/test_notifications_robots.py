@@ -41,7 +41,8 @@ def add_robots(client, auth, ent, endpoint):
 
 def test_escalation_posts_to_every_platform(app, client, auth, ent, endpoint):
     """Does a new major hazard reach all three groups in each platform's format, mentioning
-    the director and principal by mobile where the platform allows, with valid signatures?"""
+    the department head, the director and the principal by mobile where the platform
+    allows, with valid signatures?"""
     add_robots(client, auth, ent, endpoint)
     with clock.frozen(MOMENT):
         hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
@@ -49,7 +50,7 @@ def test_escalation_posts_to_every_platform(app, client, auth, ent, endpoint):
         db.session.commit()
         services.run_pass()
     link = f"https://zicha.example.cn/hazards/{hazard.id}"
-    mobiles = [ent.director.mobile, ent.principal.mobile]
+    mobiles = [ent.dept_head.mobile, ent.director.mobile, ent.principal.mobile]
 
     [wecom] = endpoint.to("/wecom")
     body = wecom.json()

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.common.extensions import db
-from blueprints.org.models import AuditLog, ScoringMethod
+from blueprints.inspections import due
+from blueprints.org.models import AuditLog, Department, Role, ScoringMethod
 from blueprints.risk_points.models import ChecklistItem, ChecklistVersion, RiskPoint
 from blueprints.risk_points.services import ItemData
 from tests import factories
@@ -263,3 +264,93 @@ def test_add_move_and_remove_only_rearrange_the_page(client, auth, ent):
     assert texts("add") == ["甲", "乙", "丙", ""]
     assert texts("up-0") == ["甲", "乙", "丙"]
     assert count(ChecklistVersion) == versions
+
+
+# --- control levels -------------------------------------------------------------------------
+
+def test_red_point_at_team_level_needs_a_reason(client, auth, ent):
+    """Is a red point set to team-level control refused in Chinese without a reason (and
+    nothing written), saved with one, and the reason shown on its page?"""
+    auth.login(ent.safety_officer)
+    before = count(RiskPoint)
+    refused = client.post("/points/new", data=point_form(ent, control_level="team"))
+    assert refused.status_code == 400
+    assert "重大风险的风险点最低应由公司级管控" in refused.get_data(as_text=True)
+    assert count(RiskPoint) == before
+    saved = client.post("/points/new", data=point_form(
+        ent, control_level="team", control_reason="班组24小时值守，公司级每月复核"))
+    assert saved.status_code == 302
+    point = db.session.scalar(select(RiskPoint).where(RiskPoint.code == "FX-100"))
+    assert (point.control_level, point.control_reason) == ("team", "班组24小时值守，公司级每月复核")
+    page = client.get(f"/points/{point.id}").get_data(as_text=True)
+    assert "重大风险最低应由公司级管控" in page and "班组24小时值守，公司级每月复核" in page
+
+
+def test_editing_down_needs_a_reason_and_raising_drops_it(client, auth, ent):
+    """Does editing a point below its grade's level need a reason, and is the reason dropped
+    once the level is high enough again?"""
+    auth.login(ent.director)
+    url = f"/points/{ent.point.id}/edit"
+    orange = {"code": ent.point.code, "lec_l": "3", "lec_e": "6", "lec_c": "15"}  # 270
+    refused = client.post(url, data=point_form(ent, control_level="post", **orange))
+    assert refused.status_code == 400 and "较大风险的风险点最低应由车间/部门级管控" in \
+        refused.get_data(as_text=True)
+    assert client.post(url, data=point_form(ent, control_level="post", control_reason="临时",
+                                            **orange)).status_code == 302
+    db.session.refresh(ent.point)
+    assert ent.point.control_reason == "临时"
+    assert client.post(url, data=point_form(ent, control_level="department",
+                                            control_reason="临时", **orange)).status_code == 302
+    db.session.refresh(ent.point)
+    assert ent.point.control_reason is None
+
+
+def test_a_point_below_its_level_without_a_reason_says_so(client, auth, ent):
+    """Does a point stored below its grade's level without a reason (made before the rule)
+    show that on its page?"""
+    auth.login(ent.worker)
+    page = client.get(f"/points/{ent.point.id}").get_data(as_text=True)
+    assert "低于最低管控层级" in page and "未说明理由" in page
+
+
+# --- checks that fall to nobody -------------------------------------------------------------
+
+def test_workshop_checks_without_a_department_head(client, auth, ent):
+    """In a department without a department head, are the workshop checks of its point shown
+    as nobody's on the point page and the officer's and director's homes, kept on the
+    director's list, and gone once a head is named?"""
+    office = db.session.scalar(select(Department).where(Department.name == "安全环保部"))
+    pool = factories.make_risk_point(
+        ent.enterprise, office, name="污水处理池", lec=(1, 6, 100), control_level="company",
+        items=[ItemData("井盖、护栏完好并上锁", frequency="daily", level="workshop")])
+    db.session.commit()
+    message = "车间级检查无人负责：安全环保部没有部门负责人"
+    for user in (ent.safety_officer, ent.director):
+        auth.login(user)
+        assert message in client.get("/home").get_data(as_text=True)
+        assert message in client.get(f"/points/{pool.id}").get_data(as_text=True)
+        auth.logout()
+    assert (pool.id, "workshop") in {(u.point.id, u.level) for u in due.units_for(ent.director)}
+    auth.login(ent.worker)
+    assert message not in client.get("/home").get_data(as_text=True)
+    factories.make_user(ent.enterprise, Role.DEPT_HEAD, department=office)
+    db.session.commit()
+    assert message not in client.get(f"/points/{pool.id}").get_data(as_text=True)
+    assert pool.id not in {u.point.id for u in due.units_for(ent.director)}
+
+
+def test_team_checks_without_a_team_or_its_people(app, ent):
+    """Are the team checks of a point without a team, and of one whose team has nobody
+    active, nobody's; and a staffed team's not?"""
+    empty = factories.make_team(ent.department, "乙班")
+    no_team = factories.make_risk_point(ent.enterprise, ent.department, name="无班组")
+    unstaffed = factories.make_risk_point(ent.enterprise, ent.department, empty, name="无人")
+    db.session.commit()
+    with app.test_request_context():
+        found = {(g.point.id, g.level): str(g.message) for g in due.gaps(ent.enterprise.id)}
+    assert found == {(no_team.id, "team"): "班组级检查无人负责：该风险点没有责任班组",
+                     (unstaffed.id, "team"): "班组级检查无人负责：乙班没有在岗人员"}
+    ent.worker.team_id = empty.id
+    db.session.commit()
+    assert (unstaffed.id, "team") not in {(g.point.id, g.level)
+                                          for g in due.gaps(ent.enterprise.id)}

@@ -3,11 +3,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (DateField, DateTimeLocalField, DecimalField, HiddenField, SelectChoice,
-                     SelectField, StringField, TextAreaField)
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput
 
 from blueprints.common.inputs import within_calendar
-from blueprints.hazards.models import HazardCategory, HazardGrade
+from blueprints.hazards.models import MAJOR_CRITERIA, HazardCategory, HazardGrade
 
 _REQUIRED = _l("Please fill this in.")
 _CAMERA = {"accept": "image/*", "capture": "environment"}
@@ -48,7 +49,12 @@ class AssignForm(FlaskForm):
 
 
 class GradeForm(FlaskForm):
-    grade = SelectField(_l("Grade"), choices=_choices(HazardGrade))
+    grade = SelectField(_l("Hazard grade"), choices=_choices(HazardGrade))
+    # Ticked boxes: the services refuse a major grade without one.
+    criteria = SelectMultipleField(
+        _l("Basis for judging it major"), option_widget=CheckboxInput(),
+        choices=[SelectChoice(key, label) for key, label in MAJOR_CRITERIA.items()],
+        description=_l("Required when the hazard is judged major."))
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_REQUIRED), Length(max=2000)])
 
 
@@ -83,6 +89,10 @@ class RectifyForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+    # Only on a major hazard with no regulator report recorded (removed otherwise).
+    unreported_reason = TextAreaField(
+        _l("Reason for closing without a report to the regulator"),
+        validators=[Optional(), Length(max=2000)])
     photo = FileField(_l("Photo (optional)"), render_kw=_CAMERA)
 
 

@@ -41,6 +41,16 @@ class HazardGrade(str, enum.Enum):
         return {HazardGrade.GENERAL: _l("General hazard"), HazardGrade.MAJOR: _l("Major hazard")}[self]
 
 
+# The grounds for judging a hazard major (重大事故隐患), as the regulations list them.
+MAJOR_CRITERIA = {
+    "national_standard": _l("Meets the national criteria for major accident hazards (MEM Order No. 10 etc.)"),
+    "stop_production": _l("Requires stopping production in whole or in part"),
+    "hard_to_fix": _l("Difficult to remediate and needs a long time"),
+    "costly": _l("Needs considerable funds"),
+    "external": _l("External factors make it hard for the enterprise to remove by itself"),
+}
+
+
 class HazardCategory(str, enum.Enum):
     ONSITE = "onsite"
     MANAGEMENT = "management"
@@ -76,6 +86,12 @@ class Hazard(db.Model):
     original_deadline: Mapped[datetime | None]
     rectified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     closed_at: Mapped[datetime | None]
+    # The current major judgement (the grade_changed events keep every earlier one): the
+    # same-day regulator report counts from it, not from the day the hazard was found.
+    judged_major_at: Mapped[datetime | None]
+    judged_major_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    major_criteria: Mapped[list] = mapped_column(db.JSON, default=list)
+    major_basis: Mapped[str] = mapped_column(Text, default="")
 
     risk_point: Mapped[RiskPoint | None] = relationship()
     department: Mapped[Department] = relationship()
@@ -83,6 +99,7 @@ class Hazard(db.Model):
     reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     rectified_by: Mapped[User | None] = relationship(foreign_keys=[rectified_by_id])
+    judged_major_by: Mapped[User | None] = relationship(foreign_keys=[judged_major_by_id])
     events: Mapped[list["HazardEvent"]] = relationship(
         back_populates="hazard", order_by="HazardEvent.id")
     plans: Mapped[list["RectificationPlan"]] = relationship(

@@ -18,8 +18,8 @@ from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id, page_number, row_id
 from blueprints.common.web import local_time, render
-from blueprints.hazards.models import (DecisionStatus, Hazard, HazardCategory, HazardGrade,
-                                       HazardState)
+from blueprints.hazards.models import (MAJOR_CRITERIA, DecisionStatus, Hazard, HazardCategory,
+                                       HazardGrade, HazardState)
 from blueprints.hazards.services import HazardError, InvalidInput, PermissionDenied
 from blueprints.org.models import Department, User
 from blueprints.photos.services import PhotoRejected, save_upload
@@ -46,7 +46,7 @@ def hazard_helpers():
             "hazard_overdue": services.is_overdue, "inspection_url": _inspection_url,
             "hazard_grades": {g.value: g for g in HazardGrade},
             "hazard_categories": {c.value: c for c in HazardCategory},
-            "decision_labels": DECISION_LABELS}
+            "decision_labels": DECISION_LABELS, "major_criteria": MAJOR_CRITERIA}
 
 
 @bp.app_template_filter("hazard_iso")
@@ -202,6 +202,11 @@ def _prepare_regulator(hazard, form):
             tzinfo=None, second=0, microsecond=0)
 
 
+def _prepare_verify(hazard, form):
+    if not services.closing_needs_reason(hazard):
+        del form.unreported_reason
+
+
 def _regulator_time(local):
     return clock.to_utc(local.replace(tzinfo=ZoneInfo(current_user.enterprise.timezone)))
 
@@ -250,15 +255,17 @@ ACTION_PAGES: dict[str, ActionPage] = {
         _l("Decision recorded."), decision=True),
     "verify": ActionPage(
         _l("Verify and close"), forms.VerifyForm,
-        lambda h, f: services.verify(h, current_user, f.note.data or "", _verify_photo(h, f)),
-        _l("Verified and closed."), multipart=True),
+        lambda h, f: services.verify(h, current_user, f.note.data or "", _verify_photo(h, f),
+                                     f.data.get("unreported_reason") or ""),
+        _l("Verified and closed."), _prepare_verify, multipart=True),
     "reject": ActionPage(
         _l("Reject rectification"), forms.RejectForm,
         lambda h, f: services.reject(h, current_user, f.reason.data),
         _l("Sent back to the responsible person.")),
     "change_grade": ActionPage(
         _l("Change grade"), forms.GradeForm,
-        lambda h, f: services.change_grade(h, current_user, f.grade.data, f.reason.data),
+        lambda h, f: services.change_grade(h, current_user, f.grade.data, f.reason.data,
+                                           f.criteria.data or []),
         _l("Grade changed.")),
     "change_category": ActionPage(
         _l("Change category"), forms.CategoryForm,

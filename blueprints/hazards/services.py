@@ -4,15 +4,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards.models import (DecisionStatus, DeadlineExtension, Hazard,
-                                       HazardCategory, HazardEvent, HazardGrade, HazardState,
-                                       RectificationPlan, RegulatorReport)
+from blueprints.hazards.models import (MAJOR_CRITERIA, DecisionStatus, DeadlineExtension,
+                                       Hazard, HazardCategory, HazardEvent, HazardGrade,
+                                       HazardState, RectificationPlan, RegulatorReport)
 from blueprints.hazards.permissions import (  # noqa: F401  (the errors are re-exported)
     SAFETY, SEES_ALL, HazardError, InvalidTransition, PermissionDenied, can, check,
     pending_extension, pending_plan)
@@ -67,10 +70,22 @@ def report_hazard(reporter: User, report: HazardReport) -> Hazard:
         photo_id=report.photo_id, grade=report.grade, category=report.category,
         state=HazardState.REPORTED.value, reported_by_id=reporter.id,
         found_at=report.found_at or clock.now())
+    if hazard.is_major:  # the reporter judged it major when reporting it
+        hazard.judged_major_at, hazard.judged_major_by_id = hazard.found_at, reporter.id
     db.session.add(hazard)
     db.session.flush()
     add_event(hazard, "reported", reporter, note=report.description, photo_id=report.photo_id)
     return hazard
+
+
+def abnormal_item_description(item: str, note: str) -> str:
+    """The text of a hazard raised by a failed check item. The item says how things should
+    be ("无假液位"), so alone it would read as all being well. Stored, so it is written in
+    the enterprise's language, not the worker's browser's."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if note:
+            return _("Abnormal: %(item)s. Note: %(note)s", item=item, note=note)
+        return _("Abnormal: %(item)s", item=item)
 
 
 @dataclass
@@ -156,7 +171,7 @@ def assign(hazard: Hazard, actor: User, assignee: User | None, deadline: datetim
                      assignee=assignee.name, deadline=deadline.isoformat())
 
 
-def _change(hazard, actor, action, column, value, allowed, reason) -> HazardEvent:
+def _change(hazard, actor, action, column, value, allowed, reason, **data) -> HazardEvent:
     check(actor, action, hazard)
     if value not in allowed:
         raise InvalidInput(_l("Please choose one of the options."), column)
@@ -165,12 +180,25 @@ def _change(hazard, actor, action, column, value, allowed, reason) -> HazardEven
     if old == value:
         raise InvalidInput(_l("That is already the current value."), column)
     setattr(hazard, column, value)
-    return add_event(hazard, f"{column}_changed", actor, note=reason, old=old, new=value)
+    return add_event(hazard, f"{column}_changed", actor, note=reason, old=old, new=value, **data)
 
 
-def change_grade(hazard: Hazard, actor: User, grade: str, reason: str) -> HazardEvent:
-    return _change(hazard, actor, "change_grade", "grade", grade,
-                   {g.value for g in HazardGrade}, reason)
+def change_grade(hazard: Hazard, actor: User, grade: str, reason: str,
+                 criteria=()) -> HazardEvent:
+    """A regrade to major needs its basis (one or more of MAJOR_CRITERIA, and the reason)
+    and records who judged it and when; the hazard keeps the current judgement."""
+    check(actor, "change_grade", hazard)
+    major = grade == HazardGrade.MAJOR.value
+    criteria = [key for key in MAJOR_CRITERIA if key in criteria] if major else []
+    if major and not criteria:
+        raise InvalidInput(_l("Tick the basis on which the hazard is judged major."), "criteria")
+    extra = {"criteria": criteria} if major else {}
+    event = _change(hazard, actor, "change_grade", "grade", grade,
+                    {g.value for g in HazardGrade}, reason, **extra)
+    hazard.judged_major_at = event.at if major else None
+    hazard.judged_major_by_id = actor.id if major else None
+    hazard.major_criteria, hazard.major_basis = criteria, event.note if major else ""
+    return event
 
 
 def change_category(hazard: Hazard, actor: User, category: str, reason: str) -> HazardEvent:
@@ -258,11 +286,24 @@ def rectify(hazard: Hazard, actor: User, measure: str, photo_id: int | None,
                      client_uuid=client_uuid)
 
 
-def verify(hazard: Hazard, actor: User, note: str = "", photo_id: int | None = None) -> HazardEvent:
+def closing_needs_reason(hazard: Hazard) -> bool:
+    """A major hazard closed before its regulator report is on record needs a reason."""
+    return hazard.is_major and not hazard.regulator_reports
+
+
+def verify(hazard: Hazard, actor: User, note: str = "", photo_id: int | None = None,
+           unreported_reason: str = "") -> HazardEvent:
+    """Verification closes the hazard; a major one only with its report to the regulator
+    recorded, or with the director's reason for closing without it (kept on the event)."""
     check(actor, "verify", hazard)
+    data = {}
+    if closing_needs_reason(hazard):
+        data["unreported_reason"] = _require(unreported_reason, "unreported_reason", _l(
+            "A major hazard is closed only once its report to the regulator is recorded. "
+            "Record the report first, or give the reason for closing without it."))
     hazard.state = HazardState.CLOSED.value
     hazard.closed_at = clock.now()
-    return add_event(hazard, "verified", actor, note=note.strip(), photo_id=photo_id)
+    return add_event(hazard, "verified", actor, note=note.strip(), photo_id=photo_id, **data)
 
 
 def reject(hazard: Hazard, actor: User, reason: str) -> HazardEvent:
@@ -330,14 +371,14 @@ def hazard_timezone(hazard: Hazard) -> str:
 
 def reported_on_time(hazard: Hazard) -> bool | None:
     """Shandong's 当天直报: a major hazard reaches the regulator on the (enterprise-local)
-    day it was found. None while that day is still running and nothing is recorded;
-    not asked of general hazards (None)."""
+    day it was judged major (when reported as major, or regraded). None while that day is
+    still running and nothing is recorded; not asked of general hazards (None)."""
     if not hazard.is_major:
         return None
-    found_day = _local_day(hazard.found_at, hazard)
+    judged_day = _local_day(hazard.judged_major_at, hazard)
     if hazard.regulator_reports:
-        return _local_day(hazard.regulator_reports[0].reported_at, hazard) <= found_day
-    return None if _local_day(clock.now(), hazard) <= found_day else False
+        return _local_day(hazard.regulator_reports[0].reported_at, hazard) <= judged_day
+    return None if _local_day(clock.now(), hazard) <= judged_day else False
 
 
 def is_overdue(hazard: Hazard) -> bool:
@@ -454,6 +495,17 @@ def work_queue(user: User) -> WorkQueue:
                    Inspection.done_at >= since)
             .order_by(Inspection.done_at.desc()).limit(QUEUE_LIMIT)))
     return queue
+
+
+def to_assign(user: User) -> list[Hazard]:
+    """A department head's 待交办: his department's reported hazards he may assign."""
+    if not user.has_role(Role.DEPT_HEAD) or user.effective_department_id is None:
+        return []
+    reported = db.session.scalars(visible(user).where(
+        Hazard.state == HazardState.REPORTED.value,
+        Hazard.department_id == user.effective_department_id)
+        .order_by(Hazard.id.desc()).limit(QUEUE_LIMIT))
+    return [h for h in reported if can(user, "assign", h)]
 
 
 def timeline(hazard: Hazard) -> list[HazardEvent]:

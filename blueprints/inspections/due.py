@@ -1,9 +1,14 @@
 """What is due: the one place that says which checks fall to whom, in which period,
-and whether they are done, due or overdue. Escalation and the home screen both ask here.
+and whether they are done, due, due soon or overdue. Escalation, the home screen and the
+risk point page all ask here, and here is the one rule of which checks fall to nobody.
 
 A due unit is (risk point, check level, frequency key): the items of the point's current
 checklist that are checked together in one inspection. Periods are local to the
 enterprise's time zone and follow the team's shifts; the database holds naive UTC.
+
+A period is overdue once it has ended undone; for shift, daily and every-N-hours checks
+the enterprise may set an earlier "complete within N hours of the start". A period that
+ended undone keeps the unit overdue until the next check is done.
 """
 import enum
 from dataclasses import dataclass
@@ -16,16 +21,21 @@ from sqlalchemy import select
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.inspections.models import Inspection
-from blueprints.org.models import Role, Team, User
+from blueprints.org.models import Enterprise, Role, Team, User
 from blueprints.risk_points.models import (CheckLevel, ChecklistItem, Frequency,
                                            FREQUENCY_LABELS, RiskPoint)
 
-# Past this share of its period an unchecked unit is overdue.
-OVERDUE_FRACTION = 0.5
+# The kinds an enterprise's "complete within N hours of the start" applies to.
+EARLY_KINDS = {Frequency.SHIFT.value, Frequency.DAILY.value, Frequency.HOURS.value}
+# Weekly and monthly checks are due soon in their last days: a week's from Friday, so that
+# a department head working Monday to Friday is warned on a working day; a month's in its
+# last five days, one working week.
+DUE_SOON_DAYS = {Frequency.WEEKLY.value: 3, Frequency.MONTHLY.value: 5}
 
 
 class DueState(str, enum.Enum):
     OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
     DUE = "due"
     DONE = "done"
 
@@ -36,6 +46,7 @@ class DueState(str, enum.Enum):
 
 DUE_STATE_LABELS = {
     DueState.OVERDUE: _l("Overdue"),
+    DueState.DUE_SOON: _l("Due soon"),
     DueState.DUE: _l("Due"),
     DueState.DONE: _l("Done"),
 }
@@ -43,20 +54,22 @@ DUE_STATE_LABELS = {
 
 @dataclass(frozen=True)
 class Period:
-    start: datetime  # naive UTC
-    end: datetime    # naive UTC, exclusive
-
-    @property
-    def due_by(self) -> datetime:
-        return self.start + (self.end - self.start) * OVERDUE_FRACTION
+    start: datetime   # naive UTC
+    end: datetime     # naive UTC, exclusive
+    due_by: datetime  # naive UTC: undone from this moment on, the period is overdue
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
 
 
 def is_overdue(period: Period, moment: datetime) -> bool:
-    """Not done and more than OVERDUE_FRACTION of the period gone."""
-    return moment > period.due_by
+    """Not done by its due-by moment (its end, or the enterprise's earlier complete-by)."""
+    return moment >= period.due_by
+
+
+def is_due_soon(frequency_key: str, period: Period, moment: datetime) -> bool:
+    days = DUE_SOON_DAYS.get(frequency_key)
+    return days is not None and moment >= period.end - timedelta(days=days)
 
 
 def frequency_label(frequency_key: str):
@@ -74,6 +87,7 @@ class DueUnit:
     items: list[ChecklistItem]
     period: Period
     state: DueState
+    missed: Period | None = None  # the period that ended (or passed its due-by) undone
 
     @property
     def frequency_label(self):
@@ -83,9 +97,13 @@ class DueUnit:
     def level_label(self):
         return CheckLevel(self.level).label
 
+    @property
+    def due_by(self) -> datetime:
+        return (self.missed or self.period).due_by
+
     def sort_key(self):
-        order = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.DONE: 2}[self.state]
-        return (order, self.period.due_by, self.point.grade.rank, self.point.code)
+        order = list(DueState).index(self.state)
+        return (order, self.due_by, self.point.grade.rank, self.point.code)
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -124,8 +142,10 @@ def _shift_window(team: Team, local: datetime) -> tuple[datetime, datetime]:
     return max(inside or started)
 
 
-def period_for(frequency_key: str, team: Team | None, moment: datetime, tz_name: str) -> Period:
-    """The period of this frequency that the (naive UTC) moment falls in."""
+def period_for(frequency_key: str, team: Team | None, moment: datetime, tz_name: str,
+               within_hours: int | None = None) -> Period:
+    """The period of this frequency that the (naive UTC) moment falls in. within_hours:
+    the enterprise's "complete within N hours of the start" (None: by the end)."""
     zone = ZoneInfo(tz_name)
     local = clock.to_local(moment, tz_name)
     day_start = work_day_start(team, local)
@@ -148,7 +168,21 @@ def period_for(frequency_key: str, team: Team | None, moment: datetime, tz_name:
         end = _at(following, day_start.time(), zone)
     else:
         raise ValueError(f"unknown frequency {frequency_key!r}")
-    return Period(clock.to_utc(start), clock.to_utc(end))
+    start, end = clock.to_utc(start), clock.to_utc(end)
+    due_by = end
+    if within_hours is not None and kind in EARLY_KINDS:
+        due_by = min(start + timedelta(hours=within_hours), end)
+    return Period(start, end, due_by)
+
+
+def _periods_back(point: RiskPoint, frequency_key: str, moment: datetime, tz_name: str):
+    """The unit's period at the moment, then each one before it."""
+    within = db.session.get(Enterprise, point.enterprise_id).check_within_hours
+    period = period_for(frequency_key, point.team, moment, tz_name, within)
+    while True:
+        yield period
+        period = period_for(frequency_key, point.team, period.start - timedelta(seconds=1),
+                            tz_name, within)
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -162,24 +196,59 @@ def point_units(point: RiskPoint) -> list[tuple[str, str, list[ChecklistItem]]]:
     return [(level, key, items) for (level, key), items in groups.items()]
 
 
-def _is_done(point: RiskPoint, level: str, frequency_key: str, period: Period) -> bool:
-    return db.session.scalar(select(Inspection.id).where(
+def unit_since(point: RiskPoint, level: str, frequency_key: str) -> datetime:
+    """When the unit first appeared on the point's checklist: a period that began earlier
+    cannot be missed, nobody could have checked it."""
+    for version in point.checklist_versions:
+        if any((i.level, i.frequency_key) == (level, frequency_key) for i in version.items):
+            return version.created_at
+    return point.created_at
+
+
+def _done_times(point: RiskPoint, level: str, frequency_key: str, since: datetime):
+    return list(db.session.scalars(select(Inspection.done_at).where(
         Inspection.risk_point_id == point.id, Inspection.level == level,
-        Inspection.frequency_key == frequency_key, Inspection.done_at >= period.start,
-        Inspection.done_at < period.end).limit(1)) is not None
+        Inspection.frequency_key == frequency_key, Inspection.done_at >= since)))
+
+
+def _missed(period: Period, moment: datetime, since: datetime, done: list[datetime]) -> bool:
+    return (period.start >= since and is_overdue(period, moment)
+            and not any(period.contains(t) for t in done))
 
 
 def unit_state(point: RiskPoint, level: str, frequency_key: str, items: list[ChecklistItem],
                tz_name: str, moment: datetime | None = None) -> DueUnit:
     moment = moment or clock.now()
-    period = period_for(frequency_key, point.team, moment, tz_name)
-    if _is_done(point, level, frequency_key, period):
-        state = DueState.DONE
-    elif is_overdue(period, moment):
+    periods = _periods_back(point, frequency_key, moment, tz_name)
+    period, previous = next(periods), next(periods)
+    done = _done_times(point, level, frequency_key, previous.start)
+    if any(period.contains(t) for t in done):
+        return DueUnit(point, level, frequency_key, items, period, DueState.DONE)
+    since = unit_since(point, level, frequency_key)
+    missed = next((p for p in (previous, period) if _missed(p, moment, since, done)), None)
+    if missed is not None:
         state = DueState.OVERDUE
+    elif is_due_soon(frequency_key, period, moment):
+        state = DueState.DUE_SOON
     else:
         state = DueState.DUE
-    return DueUnit(point, level, frequency_key, items, period, state)
+    return DueUnit(point, level, frequency_key, items, period, state, missed)
+
+
+def missed_periods(point: RiskPoint, level: str, frequency_key: str, tz_name: str,
+                   moment: datetime, back: timedelta) -> list[Period]:
+    """The unit's periods that reached their due-by undone, no longer than `back` before
+    the moment, newest first (the escalation ladder's input)."""
+    since = unit_since(point, level, frequency_key)
+    periods = []
+    for period in _periods_back(point, frequency_key, moment, tz_name):
+        if period.start < since or period.due_by < moment - back:
+            break
+        periods.append(period)
+    if not periods:
+        return []
+    done = _done_times(point, level, frequency_key, periods[-1].start)
+    return [p for p in periods if _missed(p, moment, since, done)]
 
 
 def units_of_point(point: RiskPoint, tz_name: str, levels: set[str] | None = None,
@@ -188,9 +257,14 @@ def units_of_point(point: RiskPoint, tz_name: str, levels: set[str] | None = Non
             for level, key, items in point_units(point) if levels is None or level in levels]
 
 
+# --- who ------------------------------------------------------------------------------------
+
+CHECKERS = (Role.WORKER, Role.TEAM_LEADER)
+
+
 def _scope(user: User):
     """(check level, which points) that fall to this user."""
-    if user.has_role(Role.WORKER, Role.TEAM_LEADER):
+    if user.has_role(*CHECKERS):
         if user.team_id is None:
             return None
         return CheckLevel.TEAM.value, RiskPoint.team_id == user.team_id
@@ -208,14 +282,65 @@ def levels_for(user: User) -> set[str]:
     return {scope[0]} if scope else set()
 
 
+@dataclass(frozen=True)
+class Gap:
+    """A check level of a point that falls to nobody (see _scope)."""
+    point: RiskPoint
+    level: str
+    message: str
+
+
+def gaps(enterprise_id: int, points: list[RiskPoint] | None = None) -> list[Gap]:
+    """The team checks of a point without a team, or whose team has no active member, and
+    the workshop checks of a point whose department has no active department head; of
+    the given points, else of every active point of the enterprise."""
+    if points is None:
+        points = db.session.scalars(select(RiskPoint).where(
+            RiskPoint.enterprise_id == enterprise_id, RiskPoint.active.is_(True))
+            .order_by(RiskPoint.code)).all()
+    holders = db.session.scalars(select(User).where(
+        User.enterprise_id == enterprise_id, User.active.is_(True),
+        User.role.in_([role.value for role in (*CHECKERS, Role.DEPT_HEAD)]))).all()
+    staffed = {u.team_id for u in holders if u.has_role(*CHECKERS)}
+    headed = {u.effective_department_id for u in holders if u.has_role(Role.DEPT_HEAD)}
+    found = []
+    for point in points:
+        levels = {level for level, _key, _items in point_units(point)}
+        if CheckLevel.TEAM.value in levels:
+            if point.team is None:
+                found.append(Gap(point, CheckLevel.TEAM.value, _l(
+                    "Team checks have nobody: the risk point has no responsible team")))
+            elif point.team_id not in staffed:
+                found.append(Gap(point, CheckLevel.TEAM.value, _l(
+                    "Team checks have nobody: %(team)s has no active member",
+                    team=point.team.name)))
+        if CheckLevel.WORKSHOP.value in levels and point.department_id not in headed:
+            found.append(Gap(point, CheckLevel.WORKSHOP.value, _l(
+                "Workshop checks have nobody: %(department)s has no department head",
+                department=point.department.name)))
+    return found
+
+
+def gaps_for(user: User) -> list[Gap]:
+    """The safety officer and the director are shown every check that falls to nobody."""
+    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR):
+        return gaps(user.enterprise_id)
+    return []
+
+
 def units_for(user: User, moment: datetime | None = None) -> list[DueUnit]:
-    """The checks that fall to the user now, most urgent first."""
-    scope = _scope(user)
-    if scope is None:
-        return []
-    level, which = scope
-    points = db.session.scalars(select(RiskPoint).where(
-        RiskPoint.enterprise_id == user.enterprise_id, RiskPoint.active, which)).all()
+    """The checks that fall to the user now, most urgent first. The safety director's
+    list also holds every check that falls to nobody, until someone is named."""
     tz_name = user.enterprise.timezone
-    units = [unit for point in points for unit in units_of_point(point, tz_name, {level}, moment)]
+    units = []
+    scope = _scope(user)
+    if scope is not None:
+        level, which = scope
+        points = db.session.scalars(select(RiskPoint).where(
+            RiskPoint.enterprise_id == user.enterprise_id, RiskPoint.active, which)).all()
+        units = [unit for point in points
+                 for unit in units_of_point(point, tz_name, {level}, moment)]
+    if user.has_role(Role.SAFETY_DIRECTOR):
+        units += [unit for gap in gaps(user.enterprise_id)
+                  for unit in units_of_point(gap.point, tz_name, {gap.level}, moment)]
     return sorted(units, key=DueUnit.sort_key)

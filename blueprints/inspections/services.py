@@ -240,7 +240,7 @@ def submit_check(user: User, point: RiskPoint, level: str, frequency_key: str,
             result=answer.result, note=note, photo_id=photo_id))
         if answer.result == ABNORMAL:
             hazards.append(hazard_services.report_hazard(user, hazard_services.HazardReport(
-                description=f"{item.text}：{note}" if note else item.text,
+                description=hazard_services.abnormal_item_description(item.text, note),
                 department_id=point.department_id, team_id=point.team_id,
                 risk_point_id=point.id, inspection_id=inspection.id, checklist_item_id=item.id,
                 location=point.location, photo_id=photo_id, found_at=done_at,

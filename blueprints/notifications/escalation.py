@@ -3,8 +3,10 @@
 An Alert names its subject (a hazard), its rung, and its occurrence: "" for a
 rung that happens once, the deadline for the deadline rungs (so an extended
 deadline starts them afresh), the local day for daily repeats, the event id for
-the alerts sent at once. (subject, rung, occurrence, recipient, channel) is sent
-at most once; services.claim() enforces that with unique keys.
+the alerts sent at once, the rectification event for the verification rung and
+the time judged major for the regulator rung. (subject, rung, occurrence,
+recipient, channel) is sent at most once; services.claim() enforces that with
+unique keys.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from blueprints.common import clock
 from blueprints.hazards.models import Hazard, HazardEvent, HazardState, RegulatorReport
+from blueprints.hazards.permissions import can
 from blueprints.inspections import due
 from blueprints.notifications.models import EscalationSettings
 from blueprints.org.models import Enterprise, Role, User
@@ -98,12 +101,17 @@ def assignee(session, hazard):
     return [user] if user is not None and user.active else []
 
 
-def verifiers(session, hazard):
-    """Who verifies a rectification: the safety director for a major hazard,
-    the department head for a general one."""
-    if hazard.is_major:
-        return directors(session, hazard)
-    return department_heads(session, hazard)
+def permitted(action: str, *roles: Role):
+    """Who may do `action` to the hazard now, as the hazards' one permission table says;
+    the roles only spare reading every worker of the enterprise."""
+    def who(session, hazard):
+        return [u for u in _users(session, hazard.enterprise_id, *roles) if can(u, action, hazard)]
+    return who
+
+
+verifiers = permitted("verify", Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR)
+# The head of the hazard's department (assigning is his: 交办).
+department_assigners = permitted("assign", Role.DEPT_HEAD)
 
 
 # --- what --------------------------------------------------------------------
@@ -111,19 +119,25 @@ def verifiers(session, hazard):
 # rung: (title, who). Titles are stored in the inbox in the enterprise's language.
 LADDER = {
     "due_soon": (_l("Hazard rectification due soon"), assignee),
-    "deadline": (_l("Hazard rectification deadline reached"), department_heads),
+    "deadline": (_l("Hazard rectification deadline reached"), department_assigners),
     "overdue": (_l("Hazard rectification overdue"), directors),
     "major_overdue_daily": (_l("Major hazard overdue and still open"), directors_and_principals),
-    "unassigned_officer": (_l("Reported hazard not yet assigned"), officers),
-    "unassigned_director": (_l("Reported hazard unassigned for a day"), directors),
+    "unassigned_officer": (_l("Reported hazard not yet assigned"),
+                           permitted("assign", Role.SAFETY_OFFICER)),
+    "unassigned_director": (_l("Reported hazard unassigned for a day"),
+                            permitted("assign", Role.SAFETY_DIRECTOR)),
     "regulator_report": (_l("Major hazard not yet reported to the regulator"), directors),
+    "verify_director": (_l("Rectification still awaiting verification"), directors),
 }
 
 # event kind: (title, who). Sent at once, whatever the ladder says.
 AT_ONCE = {
+    "reported": (_l("A hazard was reported in your department"), department_assigners),
     "assigned": (_l("A hazard was assigned to you"), assignee),
-    "plan_submitted": (_l("A rectification plan awaits your approval"), directors),
-    "extension_requested": (_l("A deadline extension awaits your approval"), directors),
+    "plan_submitted": (_l("A rectification plan awaits your approval"),
+                       permitted("approve_plan", Role.SAFETY_DIRECTOR)),
+    "extension_requested": (_l("A deadline extension awaits your approval"),
+                            permitted("decide_extension", Role.SAFETY_DIRECTOR)),
     "rectified": (_l("A rectification awaits your verification"), verifiers),
     "rejected": (_l("Your rectification was rejected"), assignee),
 }
@@ -175,14 +189,19 @@ def _ladder_alert(session, hazard, rung, occurrence):
 
 
 def alerts_for_event(session: Session, event: HazardEvent) -> list[Alert]:
-    """The alerts a new hazard event sends at once; the actor is never told of their own act."""
+    """The alerts a new hazard event sends at once; the actor is never told of their own act,
+    and when nobody may act, the safety director is told instead."""
     hazard = session.get(Hazard, event.hazard_id)
     found = []
-    if event.kind in AT_ONCE:
-        title, who = AT_ONCE[event.kind]
-        found.append((f"event:{event.kind}", title, who(session, hazard)))
     if event.kind in MAJOR_KINDS and hazard.is_major:
-        found.append(("event:new_major", NEW_MAJOR_TITLE, directors_and_principals(session, hazard)))
+        # Reported as major or regraded to major: one alert (one group message) that
+        # tells the department head as well as the director and the principal.
+        found.append(("event:new_major", NEW_MAJOR_TITLE, department_assigners(session, hazard)
+                      + directors_and_principals(session, hazard)))
+    elif event.kind in AT_ONCE:
+        title, who = AT_ONCE[event.kind]
+        found.append((f"event:{event.kind}", title,
+                      who(session, hazard) or directors(session, hazard)))
     alerts = []
     for rung, title, recipients in found:
         recipients = [u for u in recipients if u.id != event.actor_id]
@@ -204,8 +223,13 @@ def hazard_ladder(session: Session, hazard: Hazard, now: datetime,
             due.append(("unassigned_officer", ""))
         if waited >= timedelta(hours=settings.unassigned_director_hours):
             due.append(("unassigned_director", ""))
-    # Once rectified, the fix waits for verification, which was asked for at once.
-    if hazard.deadline and hazard.state != HazardState.RECTIFIED.value:
+    # Once rectified, the fix waits for verification: asked for at once, and of the
+    # director when nobody has verified it in time.
+    if hazard.state == HazardState.RECTIFIED.value:
+        fix = _last_fix(session, hazard)
+        if fix and now >= fix.at + timedelta(hours=settings.verify_director_hours):
+            due.append(("verify_director", str(fix.id)))
+    elif hazard.deadline:
         version = hazard.deadline.strftime("%Y%m%d%H%M")
         if now >= hazard.deadline - timedelta(hours=settings.remind_before_hours):
             due.append(("due_soon", version))
@@ -215,13 +239,20 @@ def hazard_ladder(session: Session, hazard: Hazard, now: datetime,
             due.append(("overdue", version))
         if hazard.is_major and now >= hazard.deadline:
             due.append(("major_overdue_daily", _local(now, enterprise).date().isoformat()))
+    # 当天直报 counts from the day it was judged major; a new judgement starts afresh.
     if hazard.is_major and not _reported_to_regulator(session, hazard):
-        found_day = _local(hazard.found_at, enterprise).date()
-        end_of_day = clock.to_utc(datetime.combine(found_day + timedelta(days=1), time(0),
+        judged_day = _local(hazard.judged_major_at, enterprise).date()
+        end_of_day = clock.to_utc(datetime.combine(judged_day + timedelta(days=1), time(0),
                                                    tzinfo=ZoneInfo(enterprise.timezone)))
         if now >= end_of_day:
-            due.append(("regulator_report", ""))
+            due.append(("regulator_report", hazard.judged_major_at.strftime("%Y%m%d%H%M")))
     return [_ladder_alert(session, hazard, rung, occurrence) for rung, occurrence in due]
+
+
+def _last_fix(session, hazard) -> HazardEvent | None:
+    return session.scalar(select(HazardEvent).where(
+        HazardEvent.hazard_id == hazard.id, HazardEvent.kind == "rectified")
+        .order_by(HazardEvent.id.desc()).limit(1))
 
 
 def _reported_to_regulator(session, hazard) -> bool:

@@ -145,4 +145,5 @@ class EscalationSettings(db.Model):
     director_after_hours: Mapped[int] = mapped_column(default=24)
     unassigned_officer_hours: Mapped[int] = mapped_column(default=4)
     unassigned_director_hours: Mapped[int] = mapped_column(default=24)
+    verify_director_hours: Mapped[int] = mapped_column(default=24)
     check_dept_head_hours: Mapped[int] = mapped_column(default=8)

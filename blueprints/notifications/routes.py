@@ -139,7 +139,7 @@ def delete_robot(robot_id: int):
 
 
 LADDER_FIELDS = ("remind_before_hours", "director_after_hours", "unassigned_officer_hours",
-                 "unassigned_director_hours")
+                 "unassigned_director_hours", "verify_director_hours")
 
 
 @bp.route("/escalation", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from wtforms import (FloatField, IntegerField, PasswordField, SelectChoice, Sele
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from blueprints.org.models import Role, ScoringMethod
+from blueprints.org.services import MAX_CHECK_WITHIN_HOURS
 
 _REQUIRED = _l("Please fill this in.")
 
@@ -98,6 +99,12 @@ class SettingsForm(FlaskForm):
     ls_red_min = _band(_l("Red (major risk) from R ="), IntegerField, "numeric")
     ls_orange_min = _band(_l("Orange (significant risk) from R ="), IntegerField, "numeric")
     ls_yellow_min = _band(_l("Yellow (general risk) from R ="), IntegerField, "numeric")
+    check_within_hours = IntegerField(
+        _l("Shift and daily checks are due within this many hours of the start"),
+        validators=[Optional()],
+        render_kw={"inputmode": "numeric", "min": 1, "max": MAX_CHECK_WITHIN_HOURS},
+        description=_l("Empty: by the end of the shift or day. For example 2: two hours into "
+                       "the shift."))
 
 
 def show_errors(form: FlaskForm, errors: dict) -> None:

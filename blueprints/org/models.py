@@ -29,6 +29,9 @@ class Enterprise(db.Model):
     ls_red_min: Mapped[int] = mapped_column(default=20)
     ls_orange_min: Mapped[int] = mapped_column(default=15)
     ls_yellow_min: Mapped[int] = mapped_column(default=9)
+    # Shift, daily and every-N-hours checks are overdue this many hours after their period
+    # starts; None: when the period ends (see inspections/due.py).
+    check_within_hours: Mapped[int | None]
     created_at: Mapped[datetime] = created_at()
 
 

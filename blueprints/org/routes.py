@@ -306,7 +306,8 @@ def settings():
     form = forms.SettingsForm(obj=enterprise)
 
     def change():
-        values = {name: form[name].data for name in ("name", "timezone", "scoring_method")}
+        values = {name: form[name].data
+                  for name in ("name", "timezone", "scoring_method", "check_within_hours")}
         bands = {name: form[name].data for name in services.BAND_FIELDS}
         return services.update_settings(enterprise, services.SettingsData(**values, **bands),
                                         current_user.id)

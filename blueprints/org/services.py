@@ -363,7 +363,11 @@ class SettingsData:
     ls_red_min: int
     ls_orange_min: int
     ls_yellow_min: int
+    check_within_hours: int | None = None
 
+
+# "Complete within N hours" of a shift or day: at most a day.
+MAX_CHECK_WITHIN_HOURS = 24
 
 BAND_FIELDS = ("lec_red_min", "lec_orange_min", "lec_yellow_min",
                "ls_red_min", "ls_orange_min", "ls_yellow_min")
@@ -400,8 +404,13 @@ def update_settings(enterprise: Enterprise, data: SettingsData, actor_id: int) -
         errors["scoring_method"] = _l("Please choose LEC or LS.")
     errors |= _band_errors(data.lec_red_min, data.lec_orange_min, data.lec_yellow_min, "lec", None)
     errors |= _band_errors(data.ls_red_min, data.ls_orange_min, data.ls_yellow_min, "ls", 25)
+    if data.check_within_hours is not None and not (
+            1 <= data.check_within_hours <= MAX_CHECK_WITHIN_HOURS):
+        errors["check_within_hours"] = _l("Enter whole hours from 1 to %(max)s, or leave it "
+                                          "empty.", max=MAX_CHECK_WITHIN_HOURS)
     _refuse_if(errors)
     values = {"name": name, "timezone": tz, "scoring_method": data.scoring_method,
+              "check_within_hours": data.check_within_hours,
               **{key: getattr(data, key) for key in BAND_FIELDS}}
     before = {key: getattr(enterprise, key) for key in values}
     for key, value in values.items():

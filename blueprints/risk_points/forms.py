@@ -69,6 +69,11 @@ class RiskPointForm(FlaskForm):
     responsible_user_id = SelectField(_l("Responsible person"), coerce=_optional_id)
     control_level = SelectField(_l("Control level"), default=ControlLevel.TEAM.value,
                                 choices=[SelectChoice(c.value, c.label) for c in ControlLevel])
+    control_reason = TextAreaField(
+        _l("Reason for a lower control level"), validators=[Length(max=2000)],
+        description=_l("Only when the control level is below the lowest for the grade: major "
+                       "risk company, significant risk department, general risk team, low "
+                       "risk post."))
     hazard_factors = TextAreaField(_l("Hazard factors"), validators=[Length(max=5000)])
     accident_types = TextAreaField(_l("Possible accident types"), validators=[Length(max=5000)])
     control_measures = TextAreaField(_l("Control measures"), validators=[Length(max=5000)])
@@ -99,7 +104,9 @@ class RiskPointForm(FlaskForm):
             code=self.code.data.strip(), name=self.name.data.strip(),
             location=(self.location.data or "").strip(), department_id=self.department_id.data,
             team_id=self.team_id.data, responsible_user_id=self.responsible_user_id.data,
-            control_level=self.control_level.data, hazard_factors=self.hazard_factors.data or "",
+            control_level=self.control_level.data,
+            control_reason=self.control_reason.data or "",
+            hazard_factors=self.hazard_factors.data or "",
             accident_types=self.accident_types.data or "",
             control_measures=self.control_measures.data or "",
             lec=score_values(self, "lec"), ls=score_values(self, "ls"))

@@ -25,6 +25,11 @@ class Grade(str, enum.Enum):
     def rank(self) -> int:
         return list(Grade).index(self)
 
+    @property
+    def min_control_level(self) -> "ControlLevel":
+        """The lowest level that may control a point of this grade; lower needs a reason."""
+        return MIN_CONTROL_LEVEL[self]
+
 
 GRADE_LABELS = {
     Grade.RED: _l("Major risk"),
@@ -44,12 +49,24 @@ class ControlLevel(str, enum.Enum):
     def label(self):
         return CONTROL_LEVEL_LABELS[self]
 
+    def is_below(self, other: "ControlLevel") -> bool:
+        """Lower in the hierarchy company > department > team > post."""
+        order = list(ControlLevel)
+        return order.index(self) > order.index(other)
+
 
 CONTROL_LEVEL_LABELS = {
     ControlLevel.COMPANY: _l("Company level"),
     ControlLevel.DEPARTMENT: _l("Department level"),
     ControlLevel.TEAM: _l("Team level"),
     ControlLevel.POST: _l("Post level"),
+}
+
+MIN_CONTROL_LEVEL = {
+    Grade.RED: ControlLevel.COMPANY,
+    Grade.ORANGE: ControlLevel.DEPARTMENT,
+    Grade.YELLOW: ControlLevel.TEAM,
+    Grade.BLUE: ControlLevel.POST,
 }
 
 
@@ -64,6 +81,8 @@ class RiskPoint(db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     control_level: Mapped[str] = mapped_column(String(20), default=ControlLevel.TEAM.value)
+    # Why the point is controlled below its grade's lowest level (kept only while it is).
+    control_reason: Mapped[str | None] = mapped_column(Text)
     hazard_factors: Mapped[str] = mapped_column(Text, default="")
     accident_types: Mapped[str] = mapped_column(Text, default="")
     control_measures: Mapped[str] = mapped_column(Text, default="")
@@ -91,6 +110,10 @@ class RiskPoint(db.Model):
     @property
     def grade(self) -> Grade:
         return Grade(self.override_grade or self.computed_grade)
+
+    @property
+    def control_below_minimum(self) -> bool:
+        return ControlLevel(self.control_level).is_below(self.grade.min_control_level)
 
     @property
     def current_token(self) -> "QRToken | None":

@@ -48,11 +48,14 @@ def list_points():
 # --- one point ------------------------------------------------------------------------------
 
 def _detail(point, override_form=None, errors=(), status=200):
+    # Imported here: the inspections package leads to the hazard models, which import ours.
+    from blueprints.inspections import due
     return render_template(
         "risk_points/detail.html", point=point,
         override_form=override_form or forms.OverrideForm(formdata=None, data={
             "grade": point.override_grade or "", "reason": point.override_reason or ""}),
-        errors=errors, may_edit=current_user.has_role(*services.EDITORS),
+        errors=errors, gaps=due.gaps(point.enterprise_id, [point]),
+        may_edit=current_user.has_role(*services.EDITORS),
         may_label=current_user.has_role(*services.LABEL_KEEPERS)), status
 
 
@@ -71,9 +74,9 @@ def override(point_id):
     grade = Grade(form.grade.data) if form.grade.data else None
     try:
         services.set_override(point, grade, form.reason.data or "", current_user.id)
-    except ValueError:
+    except services.Refused as refused:
         db.session.rollback()
-        form.reason.errors = [_("Please give the reason for the override.")]
+        form[refused.field].errors = [refused.message]
         return _detail(point, form, status=400)
     db.session.commit()
     flash(_("The grade is overridden.") if grade else _("The override is cleared."), "success")

@@ -11,7 +11,15 @@ from blueprints.common.extensions import db
 from blueprints.org.models import Enterprise, Role, ScoringMethod, Team
 from blueprints.risk_points import grading
 from blueprints.risk_points.models import (CheckLevel, ChecklistItem, ChecklistVersion,
-                                           Frequency, Grade, QRToken, RiskPoint)
+                                           ControlLevel, Frequency, Grade, QRToken, RiskPoint)
+
+
+class Refused(ValueError):
+    """A change refused with a message (in the user's language) for one form field."""
+
+    def __init__(self, field: str, message):
+        super().__init__(message)
+        self.field, self.message = field, message
 
 
 @dataclass
@@ -32,6 +40,7 @@ class RiskPointData:
     team_id: int | None = None
     responsible_user_id: int | None = None
     control_level: str = "team"
+    control_reason: str = ""
     hazard_factors: str = ""
     accident_types: str = ""
     control_measures: str = ""
@@ -65,6 +74,8 @@ def _apply(point: RiskPoint, enterprise: Enterprise, data: RiskPointData) -> Non
     point.ls_l, point.ls_s = data.ls if scored.method == "LS" else (None, None)
     point.score = scored.score
     point.computed_grade = scored.grade.value
+    point.control_reason = (data.control_reason.strip() or None) if point.control_below_minimum \
+        else None
 
 
 def create_risk_point(enterprise: Enterprise, data: RiskPointData, actor_id: int | None) -> RiskPoint:
@@ -88,10 +99,26 @@ def update_risk_point(point: RiskPoint, enterprise: Enterprise, data: RiskPointD
     return point
 
 
+def control_level_error(grade: Grade, control_level: str, reason: str):
+    """Why a point of this grade may not be controlled at this level: below the grade's
+    lowest level it needs a reason. None when it may."""
+    lowest = grade.min_control_level
+    if ControlLevel(control_level).is_below(lowest) and not (reason or "").strip():
+        return _l("A point of %(grade)s is controlled at %(level)s or higher. Choose a higher "
+                  "control level, or give the reason for the lower one.",
+                  grade=grade.label, level=lowest.label)
+    return None
+
+
 def set_override(point: RiskPoint, grade: Grade | None, reason: str, actor_id: int) -> None:
-    """An override needs a reason; clearing it returns to the computed grade. Both are logged."""
+    """An override needs a reason; clearing it returns to the computed grade. Both are logged.
+    An override to a grade that asks for a higher control level than the point has (and no
+    reason for the lower one) is refused: the control level is changed first, on the form."""
     if grade is not None and not reason.strip():
-        raise ValueError("reason required")
+        raise Refused("reason", _l("Please give the reason for the override."))
+    error = grade and control_level_error(grade, point.control_level, point.control_reason)
+    if error is not None:
+        raise Refused("grade", error)
     point.override_grade = grade.value if grade else None
     point.override_reason = reason.strip() if grade else None
     audit.record(point.enterprise_id, actor_id, "risk_point.grade_override", point,
@@ -187,11 +214,16 @@ def point_errors(enterprise: Enterprise, data: RiskPointData,
         if team is None or team.department_id != data.department_id:
             errors["team_id"] = _l("This team is not in the chosen department.")
     try:
-        score(enterprise, data)
+        scored = score(enterprise, data)
     except grading.InvalidScore:
         errors["score"] = (_l("Please pick L, E and C from the lists.")
                            if enterprise.scoring_method == ScoringMethod.LEC.value
                            else _l("Please pick L and S from 1 to 5."))
+    else:
+        grade = Grade(point.override_grade) if point and point.override_grade else scored.grade
+        error = control_level_error(grade, data.control_level, data.control_reason)
+        if error is not None:
+            errors["control_level"] = error
     return errors
 
 

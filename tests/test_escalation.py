@@ -12,9 +12,11 @@ from blueprints.common.cli import make_vapid_keys
 from blueprints.common.extensions import db
 from blueprints.hazards import services as hazards
 from blueprints.hazards.models import Hazard, RegulatorReport
-from blueprints.notifications import services
+from blueprints.inspections import services as inspections
+from blueprints.notifications import escalation, services
 from blueprints.notifications.models import (Delivery, EscalationSettings, Notification,
                                              PushSubscription, RobotWebhook)
+from blueprints.risk_points.services import ItemData
 from tests import factories, push_endpoint
 from tests.test_notifications_push import subscription_keys
 
@@ -279,3 +281,89 @@ def test_regulator_rung_counts_from_the_regrade_to_major(app, ent):
 
 
 # --- checks nobody did ----------------------------------------------------------------------
+
+def local(*args) -> datetime:
+    """A Shanghai wall-clock time as the naive UTC the database holds."""
+    return clock.to_utc(datetime(*args, tzinfo=SHANGHAI))
+
+
+@pytest.fixture
+def early(app):
+    """The standard enterprise made at 08:00 on Tuesday 10 March 2026, as its day shift
+    (08–20) starts; its one point is checked every shift by the team."""
+    with clock.frozen(local(2026, 3, 10, 8)):
+        return factories.standard_enterprise()
+
+
+def check_rungs(point, moment):
+    """{(rung, local start of the period, recipient ids)} of the check ladder at `moment`."""
+    settings = escalation.settings_for(db.session, point.enterprise_id)
+    found = set()
+    for alert in escalation.check_ladder(db.session, point, moment, settings):
+        start = datetime.strptime(alert.occurrence.rsplit("/", 1)[1], "%Y%m%d%H%M")
+        found.add((alert.rung, clock.to_local(start, "Asia/Shanghai").strftime("%d %H:%M"),
+                   tuple(u.id for u in alert.recipients)))
+    return found
+
+
+def test_check_overdue_when_the_shift_ends_and_one_level_up_a_shift_later(early):
+    """Is the day shift's undone check nobody's business one second before 20:00, the team
+    leader's at 20:00, and the department head's 8 hours later (not a second sooner)?"""
+    point, leader, head = early.point, (early.team_leader.id,), (early.dept_head.id,)
+    assert check_rungs(point, local(2026, 3, 10, 19, 59, 59)) == set()
+    assert check_rungs(point, local(2026, 3, 10, 20, 0)) == {("check_overdue", "10 08:00", leader)}
+    assert check_rungs(point, local(2026, 3, 11, 3, 59, 59)) == {
+        ("check_overdue", "10 08:00", leader)}
+    assert check_rungs(point, local(2026, 3, 11, 4, 0)) == {
+        ("check_overdue", "10 08:00", leader), ("check_still_undone", "10 08:00", head)}
+
+
+def test_check_overdue_at_the_enterprises_complete_by(early):
+    """With "complete within 2 hours", does the team leader hear at 10:00, not before?"""
+    early.enterprise.check_within_hours = 2
+    db.session.commit()
+    leader = (early.team_leader.id,)
+    assert check_rungs(early.point, local(2026, 3, 10, 9, 59, 59)) == set()
+    assert check_rungs(early.point, local(2026, 3, 10, 10, 0)) == {
+        ("check_overdue", "10 08:00", leader)}
+
+
+def test_weekly_check_escalates_only_when_the_week_ended(early):
+    """Is a weekly workshop check undone on Sunday night nobody's alarm, the department
+    head's when the week ends, and the director's a shift later?"""
+    with clock.frozen(local(2026, 3, 9, 8)):  # Monday, as its week starts
+        point = factories.make_risk_point(early.enterprise, early.department, early.team, items=[
+            ItemData("围堰完好", frequency="weekly", level="workshop")])
+    db.session.commit()
+    head, director = (early.dept_head.id,), (early.director.id,)
+    assert check_rungs(point, local(2026, 3, 12, 21, 0)) == set()
+    assert check_rungs(point, local(2026, 3, 16, 7, 59, 59)) == set()
+    assert check_rungs(point, local(2026, 3, 16, 8, 0)) == {("check_overdue", "09 08:00", head)}
+    assert ("check_still_undone", "09 08:00", director) in check_rungs(point,
+                                                                       local(2026, 3, 16, 16, 0))
+
+
+def test_missed_two_hourly_check_still_reaches_the_department_head(early):
+    """Is the 08–10 two-hourly check, missed, still taken one level up at 18:00, four
+    periods later?"""
+    with clock.frozen(local(2026, 3, 10, 8)):
+        point = factories.make_risk_point(early.enterprise, early.department, early.team, items=[
+            ItemData("压力正常", frequency="hours", every_hours=2)])
+    db.session.commit()
+    found = check_rungs(point, local(2026, 3, 10, 18, 0))
+    assert ("check_still_undone", "10 08:00", (early.dept_head.id,)) in found
+    assert ("check_overdue", "10 16:00", (early.team_leader.id,)) in found
+
+
+def test_a_done_period_and_old_periods_raise_nothing(early):
+    """Does a checked shift raise nothing, and are periods missed longer ago than a day
+    past their rung left alone?"""
+    with clock.frozen(local(2026, 3, 10, 9)):
+        inspections.submit_check(early.worker, early.point, "team", "shift", [
+            inspections.Answer(i.id, "ok") for i in early.point.checklist.items])
+    db.session.commit()
+    assert check_rungs(early.point, local(2026, 3, 11, 7, 59, 59)) == set()
+    assert check_rungs(early.point, local(2026, 3, 11, 8, 0)) == {
+        ("check_overdue", "10 20:00", (early.team_leader.id,))}
+    assert {start for _rung, start, _who in check_rungs(early.point, local(2026, 3, 14, 9))} \
+        == {"12 20:00", "13 08:00", "13 20:00"}

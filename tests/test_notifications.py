@@ -84,7 +84,7 @@ def test_overdue_check_goes_to_the_team_leader_then_the_department_head(app):
     with clock.frozen(datetime(2026, 3, 9, 0, 0)):
         ent = factories.standard_enterprise()
     leader, head = ent.team_leader, ent.dept_head
-    # Day shift 08:00-20:00 Shanghai = 00:00-12:00 UTC; overdue after half of it.
+    # Made at 08:00 Shanghai on 9 March; by 15:00 on the 10th two shifts have ended unchecked.
     with clock.frozen(datetime(2026, 3, 10, 7, 0)):
         services.run_pass()
         services.run_pass()

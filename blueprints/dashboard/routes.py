@@ -11,4 +11,5 @@ def home():
     """Today's checks for the user, most urgent first; a department head's hazards to
     assign above them."""
     return render_template("dashboard/home.html", units=due.units_for(current_user),
-                           to_assign=hazards.to_assign(current_user))
+                           to_assign=hazards.to_assign(current_user),
+                           gaps=due.gaps_for(current_user))

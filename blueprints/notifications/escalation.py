@@ -273,13 +273,20 @@ CHECK_TITLES = {"check_overdue": _l("Check overdue"),
 CHECK = "check"
 
 
-def _check_alert(session, point: RiskPoint, unit, period, rung: str, who) -> Alert:
+# A rung reached longer ago than this and never claimed is left alone: the pass was not
+# running then, and a day-old "check overdue" helps nobody.
+CHECK_STALE = timedelta(days=1)
+
+
+def _check_alert(session, point: RiskPoint, level: str, frequency_key: str, period, rung: str,
+                 who) -> Alert:
     recipients = who(session, point) or directors(session, point)
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         title = str(CHECK_TITLES[rung])
-        body = f"{point.code} {point.name} · {unit.level_label} · {unit.frequency_label}"
+        body = (f"{point.code} {point.name} · {CheckLevel(level).label} · "
+                f"{due.frequency_label(frequency_key)}")
     # One unit of a point is (level, frequency); the period's start makes the occurrence.
-    occurrence = f"{unit.level}/{unit.frequency_key}/{period.start:%Y%m%d%H%M}"
+    occurrence = f"{level}/{frequency_key}/{period.start:%Y%m%d%H%M}"
     return Alert(enterprise_id=point.enterprise_id, subject_type=CHECK, subject_id=point.id,
                  rung=rung, occurrence=occurrence, recipients=recipients, title=title, body=body,
                  url=_path("risk_points.detail", f"/points/{point.id}", point_id=point.id),
@@ -289,23 +296,21 @@ def _check_alert(session, point: RiskPoint, unit, period, rung: str, who) -> Ale
 
 def check_ladder(session: Session, point: RiskPoint, now: datetime,
                  settings: EscalationSettings) -> list[Alert]:
-    """Overdue checks (inspections/due.py decides what is overdue) to the checker's leader;
-    a period still undone a further shift after it fell due, one level up."""
+    """A period that reached its due-by moment undone (inspections/due.py decides when:
+    its end, or the enterprise's complete-by) goes to the checker's leader at that moment,
+    and still undone a further shift later, one level up."""
     enterprise = session.get(Enterprise, point.enterprise_id)
+    later = timedelta(hours=settings.check_dept_head_hours)
     alerts = []
-    for unit in due.units_of_point(point, enterprise.timezone, moment=now):
-        first, then = CHECK_LADDER[unit.level]
-        if unit.period.start < point.created_at:
-            continue  # no one could have checked a point before it existed
-        if unit.state == due.DueState.OVERDUE:
-            alerts.append(_check_alert(session, point, unit, unit.period, "check_overdue", first))
-        # The period before may have ended undone: look at it as well as this one.
-        earlier = due.unit_state(point, unit.level, unit.frequency_key, unit.items,
-                                 enterprise.timezone, unit.period.start - timedelta(seconds=1))
-        for seen in (earlier, unit):
-            late = now >= seen.period.due_by + timedelta(hours=settings.check_dept_head_hours)
-            if late and seen.state != due.DueState.DONE and seen.period.start >= point.created_at:
-                alerts.append(_check_alert(session, point, unit, seen.period,
+    for level, key, _items in due.point_units(point):
+        first, then = CHECK_LADDER[level]
+        for period in due.missed_periods(point, level, key, enterprise.timezone, now,
+                                         later + CHECK_STALE):
+            if now < period.due_by + CHECK_STALE:
+                alerts.append(_check_alert(session, point, level, key, period, "check_overdue",
+                                           first))
+            if now >= period.due_by + later:
+                alerts.append(_check_alert(session, point, level, key, period,
                                            "check_still_undone", then))
     return alerts
 

@@ -1,7 +1,8 @@
 """A realistic demo enterprise: a Shandong chemical plant with two workshops,
 a tank farm, shifts round the clock, and risk points in all four colours."""
-from datetime import time
+from datetime import time, timedelta
 
+from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.inspections import demo_history
 from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
@@ -45,7 +46,11 @@ SHIFT, DAILY, WEEKLY, MONTHLY, HOURS = "shift", "daily", "weekly", "monthly", "h
 TEAM, WORKSHOP, ENTERPRISE = "team", "workshop", "enterprise"
 
 # code, name, location, department, team, responsible, control level, (L, E, C),
-# hazard factors, accident types, control measures, checklist items
+# hazard factors, accident types, control measures, checklist items.
+# D = L×E×C gives every colour: red FX-001, 002, 006, 008; orange FX-003; yellow FX-005;
+# blue the rest. FX-002 is 合成车间's red point: 合成甲班 (T001, W001) checks it every shift,
+# D001 weekly. 安全环保部 has no department head on purpose: the workshop checks of FX-006
+# (a red confined space) and FX-010 show the officer and the director a check nobody holds.
 POINTS = [
     ("FX-001", "液氨储罐区", "罐区东侧", "罐区储运部", "罐区班", "D002", "company", (3, 6, 40),
      "液氨泄漏；储罐超压；安全阀失效", "中毒和窒息、火灾、容器爆炸",
@@ -57,7 +62,7 @@ POINTS = [
       I("喷淋水系统阀门处于备用状态", frequency=DAILY),
       I("围堰完好、排水阀关闭", frequency=WEEKLY, level=WORKSHOP),
       I("安全阀校验在有效期内", frequency=MONTHLY, level=ENTERPRISE)]),
-    ("FX-002", "合成反应釜 R-101", "合成车间一层", "合成车间", "合成甲班", "D001", "department", (3, 6, 15),
+    ("FX-002", "合成反应釜 R-101", "合成车间一层", "合成车间", "合成甲班", "D001", "company", (3, 6, 40),
      "反应失控；搅拌故障；冷却水中断", "火灾、爆炸、灼烫",
      "温度压力联锁；紧急冷却；双人操作确认",
      [I("釜内温度在工艺指标内（≤85℃）", "温度≤85℃"),
@@ -74,7 +79,7 @@ POINTS = [
      "五防联锁；挡鼠板；绝缘用具定期检验",
      [I("门口挡鼠板完好", frequency=DAILY), I("绝缘垫、绝缘手套在有效期内", frequency=DAILY),
       I("柜体无异常声响、异味", frequency=DAILY), I("灭火器压力正常", frequency=DAILY)]),
-    ("FX-005", "叉车作业区", "成品库", "罐区储运部", "罐区班", "D002", "team", (3, 3, 7),
+    ("FX-005", "叉车作业区", "成品库", "罐区储运部", "罐区班", "D002", "team", (3, 6, 7),
      "超速；视线不良；人车混行", "车辆伤害", "限速5km/h；人车分流；持证上岗",
      [I("叉车司机持证上岗"), I("叉车灯光、喇叭、制动正常"), I("人行通道标线清晰")]),
     ("FX-006", "污水处理池（有限空间）", "厂区西南角", "安全环保部", None, "S002", "company", (1, 6, 100),
@@ -127,14 +132,18 @@ def load() -> Enterprise:
         db.session.add(user)
         users[number] = user
     db.session.flush()
+    # The points were set up before the weeks of history, so a period missed then counts.
+    set_up = clock.now() - timedelta(days=demo_history.DAYS)
     for (code, name, location, department, team, responsible, level, lec, factors, accidents,
          measures, items) in POINTS:
-        rp.create_risk_point(enterprise, rp.RiskPointData(
+        point = rp.create_risk_point(enterprise, rp.RiskPointData(
             code=code, name=name, location=location, department_id=departments[department].id,
             team_id=teams[team].id if team else None, responsible_user_id=users[responsible].id,
             control_level=level, hazard_factors=factors, accident_types=accidents,
             control_measures=measures, lec=lec, items=items),
             actor_id=users["S002"].id)
+        for row in (point, *point.checklist_versions):
+            row.created_at = set_up
     db.session.flush()
     demo_history.load_history(enterprise)
     return enterprise

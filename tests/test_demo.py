@@ -1,0 +1,39 @@
+"""Does the demo give a newcomer what the README promises: every colour, a red point in
+D001's workshop that T001 and W001 check, a check nobody holds, and every login listed?"""
+from pathlib import Path
+
+from sqlalchemy import select
+
+from blueprints.common import demo
+from blueprints.common.extensions import db
+from blueprints.inspections import due
+from blueprints.org.models import User
+from blueprints.risk_points.models import Grade, RiskPoint
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_demo_colours_red_point_of_the_synthesis_workshop_and_the_gap(app):
+    """Are there red, orange, yellow and blue points, all at or above their grade's control
+    level; a red one in 合成车间 on the lists of T001, W001 and D001; and is 安全环保部's
+    missing department head shown as a gap?"""
+    enterprise = demo.load()
+    db.session.commit()
+    points = db.session.scalars(select(RiskPoint)).all()
+    assert {p.grade for p in points} == set(Grade)
+    assert not [p.code for p in points if p.control_below_minimum]
+    red_here = {p.id for p in points if p.grade == Grade.RED and p.department.name == "合成车间"}
+    users = {u.employee_no: u for u in db.session.scalars(select(User))}
+    for number in ("T001", "W001", "D001"):
+        assert red_here & {unit.point.id for unit in due.units_for(users[number])}, number
+    with app.test_request_context():
+        gaps = {(g.point.name, str(g.message)) for g in due.gaps(enterprise.id)}
+    assert ("污水处理池（有限空间）", "车间级检查无人负责：安全环保部没有部门负责人") in gaps
+
+
+def test_readme_lists_every_demo_login():
+    """Does the README's table name every demo account with its name?"""
+    readme = README.read_text(encoding="utf-8")
+    missing = [number for number, name, *_rest in demo.USERS
+               if f"| {number} | {name} |" not in readme]
+    assert missing == []

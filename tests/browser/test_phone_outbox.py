@@ -13,6 +13,14 @@ from tests.browser.test_pwa import (badge, controlled, fill_check, logout, ready
                                     server_count, submit_queued, wait_for_server, wait_until)
 
 
+def worker_on_the_phone(live, phone):
+    data = seed(live)
+    live.start()
+    page = phone.new_page()
+    login(page, live.url, data.worker, factories.PASSWORD)
+    return data, page
+
+
 def queue_a_check_offline(phone, page, live, data, **fill):
     """One check kept on the phone, made while offline; the phone stays offline."""
     ready_offline(page, live.url)
@@ -61,10 +69,7 @@ def test_after_logout_the_directors_pages_cannot_be_seen_offline(live, phone):
 def test_a_wifi_login_page_answering_200_does_not_take_the_record(live, phone):
     """When something other than the server (a Wi-Fi login page) answers the outbox with a
     200 page, does the check stay queued, and is it sent once the server answers?"""
-    data = seed(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
+    data, page = worker_on_the_phone(live, phone)
     ready_offline(page, live.url)
     portal = []
 
@@ -86,10 +91,7 @@ def test_a_wifi_login_page_answering_200_does_not_take_the_record(live, phone):
 def test_a_flaky_signal_is_retried_without_waiting_for_the_next_trigger(live, phone):
     """When the first tries fail on a flaky signal, does the open page try again by itself
     within seconds (not at the next minute's timer or tap)?"""
-    data = seed(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
+    data, page = worker_on_the_phone(live, phone)
     queue_a_check_offline(phone, page, live, data)
     for _ in range(2):
         fill_check(page, data)
@@ -114,10 +116,7 @@ def test_an_ended_login_asks_to_log_in_and_then_sends(live, phone):
     """With a check queued and the login ended, does the phone say 请重新登录后发送 (a link to
     the login page), does the login page name the records as the user's own, and are they
     sent after logging in?"""
-    data = seed(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
+    data, page = worker_on_the_phone(live, phone)
     queue_a_check_offline(phone, page, live, data)
     phone.clear_cookies()
     phone.set_offline(False)
@@ -158,10 +157,7 @@ def test_a_refused_record_is_fixed_and_sent_again_under_its_uuid(live, phone, br
     """When the server refuses a queued check (its photo cannot be read), can the user open
     it back into the form (answers kept, photo to be taken again), fix it and send it, so
     that the server holds it under the UUID made when it was first submitted?"""
-    data = seed(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
+    data, page = worker_on_the_phone(live, phone)
     queue_a_check_offline(phone, page, live, data, abnormal_photo=broken_photo)
     uuid = page.evaluate("ZichaStore.items().then(items => items[0].uuid)")
     phone.set_offline(False)

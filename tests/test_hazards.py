@@ -403,6 +403,9 @@ def test_regrade_to_major_records_who_when_and_why(client, auth, ent):
         response = act(client, hazard.id, "change_grade", grade="major", reason="需停车检修")
         assert response.status_code == 400 and hazard.grade == "general"
         assert "依据" in response.get_data(as_text=True)
+        response = act(client, hazard.id, "change_grade", grade="major", reason="需停车检修",
+                       criteria=["bogus"])
+        assert response.status_code == 400 and "请从选项中选择" in response.get_data(as_text=True)
         assert act(client, hazard.id, "change_grade", grade="major", reason="需停车检修",
                    criteria=[CRITERION, "costly"]).status_code == 302
         assert hazard.grade == "major" and hazard.judged_major_at == clock.now()

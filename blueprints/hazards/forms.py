@@ -50,9 +50,9 @@ class AssignForm(FlaskForm):
 
 class GradeForm(FlaskForm):
     grade = SelectField(_l("Hazard grade"), choices=_choices(HazardGrade))
-    # Ticked boxes: the services refuse a major grade without one.
+    # Ticked boxes: the services refuse a major grade without one, and unknown ones.
     criteria = SelectMultipleField(
-        _l("Basis for judging it major"), option_widget=CheckboxInput(),
+        _l("Basis for judging it major"), option_widget=CheckboxInput(), validate_choice=False,
         choices=[SelectChoice(key, label) for key, label in MAJOR_CRITERIA.items()],
         description=_l("Required when the hazard is judged major."))
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_REQUIRED), Length(max=2000)])

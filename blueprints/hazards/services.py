@@ -189,6 +189,8 @@ def change_grade(hazard: Hazard, actor: User, grade: str, reason: str,
     and records who judged it and when; the hazard keeps the current judgement."""
     check(actor, "change_grade", hazard)
     major = grade == HazardGrade.MAJOR.value
+    if set(criteria) - set(MAJOR_CRITERIA):
+        raise InvalidInput(_l("Please choose one of the options."), "criteria")
     criteria = [key for key in MAJOR_CRITERIA if key in criteria] if major else []
     if major and not criteria:
         raise InvalidInput(_l("Tick the basis on which the hazard is judged major."), "criteria")

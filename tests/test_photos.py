@@ -239,3 +239,12 @@ def test_a_check_photo_is_shown_only_to_who_may_see_the_check(app, client, auth,
         auth.login(user)
         assert client.get(f"/photos/{photo_id}.jpg").status_code == status, user.employee_no
         auth.logout()
+
+
+def test_no_photo_is_decoded_for_a_visitor_who_is_not_logged_in(app, client, ent, monkeypatch):
+    """Is an upload from someone not logged in sent to the login without being decoded?"""
+    decoded = []
+    monkeypatch.setattr(services, "prepare", lambda data: decoded.append(data))
+    response = client.post("/hazards/new", content_type="multipart/form-data",
+                           data={"photo": (io.BytesIO(jpeg((2400, 1800))), "x.jpg")})
+    assert response.status_code == 302 and decoded == []

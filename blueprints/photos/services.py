@@ -10,7 +10,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import g, has_request_context, request
+from flask import g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event, select
@@ -105,7 +105,11 @@ def _digest(data: bytes) -> str:
 def prepare_uploads() -> None:
     """before_request, registered ahead of anything that queries: prepares every uploaded
     file, so that storing it later in the write transaction is only a file write and an
-    insert. A file that is no photo is refused later, where the form can say so."""
+    insert. A file that is no photo is refused later, where the form can say so. Only for
+    a signed-in session (read from its signed cookie, not the database): nobody makes the
+    server decode images before logging in."""
+    if "_user_id" not in session:
+        return
     prepared = g.setdefault("prepared_photos", {})
     for upload in request.files.values():
         if not upload.filename:

@@ -42,8 +42,8 @@ def _default_config(app: Flask) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "blueprints" / "translations"),
         # Public base URL printed on QR labels; defaults to the request's host.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
-        # Host names the app answers to (comma-separated; "*.example.cn" allowed): any other
-        # Host header gets a 400, so it never ends up in a link. Unset: any host.
+        # Host names the app answers to (comma-separated; ".example.cn" covers subdomains):
+        # another Host header gets a 400, so it never ends up in a link. Unset: any host.
         "TRUSTED_HOSTS": [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",")
                           if host.strip()] or None,
         # How many reverse proxies (nginx, a load balancer) stand before the app. Only

@@ -199,9 +199,12 @@
         fields.push([name, value]);
       }
     }
+    const action = new URL(form.action).pathname;
+    // Where the form is opened again if refused: its own URL serves it as a whole page, also
+    // when htmx brought it into another page (the check page's query names the check).
+    const page = action + (window.location.pathname === action ? window.location.search : '');
     const seq = await ZichaStore.add({
-      uuid, kind: form.dataset.outbox, user_id: userId, user_name: userName,
-      action: new URL(form.action).pathname, page: window.location.pathname + window.location.search,
+      uuid, kind: form.dataset.outbox, user_id: userId, user_name: userName, action, page,
       done_at: data.get('done_at') || new Date().toISOString(),
       label: form.dataset.outboxLabel || (document.querySelector('main h1') || {}).textContent || '',
       fields, files});

@@ -2,14 +2,11 @@ from flask import render_template
 from flask_login import current_user
 
 from blueprints.dashboard import bp
-from blueprints.hazards import services as hazards
 from blueprints.inspections import due
 
 
 @bp.route("/home")
 def home():
-    """Today's checks for the user, most urgent first; a department head's hazards to
-    assign above them."""
+    """Today's checks for the user, most urgent first."""
     return render_template("dashboard/home.html", units=due.units_for(current_user),
-                           to_assign=hazards.to_assign(current_user),
                            gaps=due.gaps_for(current_user))

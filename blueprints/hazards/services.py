@@ -445,6 +445,7 @@ def _overdue_clause():
 
 @dataclass
 class WorkQueue:
+    to_assign: list = field(default_factory=list)
     plans: list = field(default_factory=list)
     extensions: list = field(default_factory=list)
     to_verify: list = field(default_factory=list)
@@ -454,8 +455,9 @@ class WorkQueue:
 
     @property
     def total(self) -> int:
-        return sum(len(rows) for rows in (self.plans, self.extensions, self.to_verify,
-                                          self.overdue, self.new_major, self.no_scan))
+        return sum(len(rows) for rows in (self.to_assign, self.plans, self.extensions,
+                                          self.to_verify, self.overdue, self.new_major,
+                                          self.no_scan))
 
 
 QUEUE_ROLES = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
@@ -467,6 +469,13 @@ def work_queue(user: User) -> WorkQueue:
     if not getattr(user, "is_authenticated", False) or not user.has_role(*QUEUE_ROLES):
         return queue
     base = visible(user).options(selectinload(Hazard.department))
+    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
+        # 待交办: his department's reported hazards, first on his home.
+        reported = db.session.scalars(base.where(
+            Hazard.state == HazardState.REPORTED.value,
+            Hazard.department_id == user.effective_department_id)
+            .order_by(Hazard.id.desc()).limit(QUEUE_LIMIT))
+        queue.to_assign = [h for h in reported if can(user, "assign", h)]
     if user.has_role(Role.SAFETY_DIRECTOR):
         queue.plans = list(db.session.scalars(
             select(RectificationPlan).join(Hazard).where(
@@ -497,17 +506,6 @@ def work_queue(user: User) -> WorkQueue:
                    Inspection.done_at >= since)
             .order_by(Inspection.done_at.desc()).limit(QUEUE_LIMIT)))
     return queue
-
-
-def to_assign(user: User) -> list[Hazard]:
-    """A department head's 待交办: his department's reported hazards he may assign."""
-    if not user.has_role(Role.DEPT_HEAD) or user.effective_department_id is None:
-        return []
-    reported = db.session.scalars(visible(user).where(
-        Hazard.state == HazardState.REPORTED.value,
-        Hazard.department_id == user.effective_department_id)
-        .order_by(Hazard.id.desc()).limit(QUEUE_LIMIT))
-    return [h for h in reported if can(user, "assign", h)]
 
 
 def timeline(hazard: Hazard) -> list[HazardEvent]:

@@ -143,3 +143,12 @@ def test_verification_wait_is_an_escalation_time(app, client, auth, ent):
     assert client.post("/notifications/escalation", data=data).status_code == 302
     assert settings_for(db.session, ent.enterprise.id).verify_director_hours == 6
     assert settings_for(db.session, factories.make_enterprise().id).verify_director_hours == 24
+
+
+def test_a_hazard_nobody_may_assign_reaches_the_director(app, ent):
+    """When the hazard's department has no head to assign it, is the director told at once?"""
+    hazards.report_hazard(ent.worker, hazards.HazardReport(
+        description="消防通道堵塞", department_id=ent.safety_officer.department_id))
+    db.session.commit()
+    assert [n.rung for n in rows(ent.director)] == ["event:reported"]
+    assert rows(ent.dept_head) == [] and rows(ent.safety_officer) == []

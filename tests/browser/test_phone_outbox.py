@@ -178,3 +178,42 @@ def test_a_refused_record_is_fixed_and_sent_again_under_its_uuid(live, phone, br
     assert server_count(live, Inspection, client_uuid=uuid) == 1
     assert server_count(live, Inspection) == 1
     assert page.evaluate("ZichaStore.items().then(items => items.length)") == 0
+
+
+def test_a_refused_rectification_reopens_at_its_own_form(live, phone, broken_photo, photo):
+    """A rectification form comes into the hazard page by htmx: when it is refused after a
+    replay, does "修改后重新发送" open the form itself (the measure kept) and send it again
+    under its UUID?"""
+    from blueprints.hazards.models import HazardEvent
+    with live.app.app_context():
+        ent = factories.standard_enterprise()
+        hazard = factories.make_hazard(ent, state="assigned", assignee=ent.worker)
+        factories.db.session.commit()
+        worker, hazard_url = ent.worker.employee_no, f"/hazards/{hazard.id}"
+        factories.db.session.remove()
+    live.start()
+    page = phone.new_page()
+    login(page, live.url, type("U", (), {"employee_no": worker}), factories.PASSWORD)
+    page.goto(live.url + hazard_url)
+    page.click(f".hz-actions a[href='{hazard_url}/rectify']")
+    form = page.locator("form[data-outbox=rectification]")
+    form.wait_for()
+    phone.set_offline(True)
+    form.locator("textarea[name=measure]").fill("更换呼吸阀并试压")
+    form.locator("input[name=photo]").set_input_files(str(broken_photo))
+    form.locator("button[type=submit]").click()
+    page.locator(".flash-queued").wait_for()
+    uuid = page.evaluate("ZichaStore.items().then(items => items[0].uuid)")
+    phone.set_offline(False)
+    wait_until(page, "ZichaStore.items().then(items => items.length === 1 && items[0].state === 'failed')")
+    page.reload()
+    page.click("#outbox-badge")
+    with page.expect_navigation():
+        page.click("#outbox-list a:has-text('修改后重新发送')")
+    assert page.url.split("#")[0] == f"{live.url}{hazard_url}/rectify"
+    wait_until(page, "document.querySelector('textarea[name=measure]').value === '更换呼吸阀并试压'")
+    assert page.evaluate("document.querySelector('input[name=photo]').files.length") == 0
+    page.set_input_files("input[name=photo]", str(photo))
+    page.click("form[data-outbox=rectification] button[type=submit]")
+    page.wait_for_url(f"**{hazard_url}")
+    assert server_count(live, HazardEvent, client_uuid=uuid) == 1

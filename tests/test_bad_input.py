@@ -33,8 +33,8 @@ def test_every_route_with_an_id_answers_404_to_a_huge_id(app, client, auth, ent)
 
 @pytest.mark.parametrize("url", [
     "/hazards?page={n}", "/hazards?department={n}", "/points?department={n}",
-    "/people?page={n}", "/people?department={n}", "/points/labels?ids={n}",
-    "/notifications/log?page={n}", "/notifications?page={n}",
+    "/org/users?page={n}", "/org/users?department={n}", "/points/labels?ids={n}",
+    "/org/teams/new?department={n}",
 ])
 def test_huge_numbers_in_lists_are_no_error(client, auth, ent, url):
     """Is a page number or filter far beyond any row answered with a page, not a 500?"""
@@ -97,3 +97,15 @@ def test_huge_ids_in_forms_are_no_error(client, auth, ent):
               "_done_at": "2026-11-28T01:00:00Z", "_action": "/hazards/new", "client_uuid": "q-1"}
     response = client.post("/api/v1/outbox", data=queued, content_type="multipart/form-data")
     assert response.status_code < 500
+
+
+
+def test_huge_ids_in_the_admins_forms_are_refused(client, auth, ent):
+    """Is a team of a department id beyond any row refused with a message, and a risk point
+    of such a department, team and person no error?"""
+    auth.login(ent.admin)
+    response = client.post("/org/teams/new", data={"name": "丙班", "department_id": str(HUGE)})
+    assert response.status_code == 400 and 'class="error"' in response.get_data(as_text=True)
+    point = {"code": "FX-100", "name": "泵房", "department_id": str(HUGE), "team_id": str(HUGE),
+             "responsible_user_id": str(HUGE), "control_level": "team"}
+    assert client.post("/points/new", data=point).status_code < 500

@@ -5,6 +5,7 @@ from wtforms import (FloatField, IntegerField, PasswordField, SelectChoice, Sele
                      StringField, TelField, TimeField)
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
+from blueprints.common.inputs import row_id
 from blueprints.org.models import Role, ScoringMethod
 from blueprints.org.services import MAX_CHECK_WITHIN_HOURS
 
@@ -17,7 +18,7 @@ class DepartmentForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(_REQUIRED), Length(max=100)])
-    department_id = SelectField(_l("Department"), coerce=int, validate_choice=False)
+    department_id = SelectField(_l("Department"), coerce=row_id, validate_choice=False)
 
 
 class ShiftForm(FlaskForm):

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.common.inputs import optional_id
 from blueprints.risk_points import grading
 from blueprints.risk_points.models import CheckLevel, ControlLevel, Frequency, Grade
 from blueprints.risk_points.services import ItemData, RiskPointData
@@ -40,10 +41,6 @@ def _whole(value):
     return int(number) if number is not None and number.is_integer() else None
 
 
-def _optional_id(value):
-    return int(value) if str(value or "").isdigit() else None
-
-
 def _score_field(label, coerce):
     # validate_choice=False: a value off the list reaches the grading, which names the problem.
     return SelectField(label, coerce=coerce, validate_choice=False)
@@ -63,10 +60,10 @@ class RiskPointForm(FlaskForm):
     code = StringField(_l("Code"), validators=[InputRequired(_REQUIRED), Length(max=32)])
     name = StringField(_l("Name"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    department_id = SelectField(_l("Responsible department"), coerce=_optional_id,
+    department_id = SelectField(_l("Responsible department"), coerce=optional_id,
                                 validators=[InputRequired(_REQUIRED)])
-    team_id = SelectField(_l("Responsible team"), coerce=_optional_id)
-    responsible_user_id = SelectField(_l("Responsible person"), coerce=_optional_id)
+    team_id = SelectField(_l("Responsible team"), coerce=optional_id)
+    responsible_user_id = SelectField(_l("Responsible person"), coerce=optional_id)
     control_level = SelectField(_l("Control level"), default=ControlLevel.TEAM.value,
                                 choices=[SelectChoice(c.value, c.label) for c in ControlLevel])
     control_reason = TextAreaField(

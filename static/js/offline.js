@@ -259,7 +259,7 @@
     }
   }
 
-  /* A refused record opened again to be fixed (the "修改" link): its form is filled in as
+  /* A refused record opened again to be fixed ("修改后重新发送"): its form is filled in as
      it was queued, except a refused photo, and sent again under the same UUID, which
      replaces the queued record. */
   async function reopenRefused() {

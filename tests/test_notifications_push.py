@@ -4,6 +4,7 @@ import base64
 import json
 import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import http_ece
 import pytest
@@ -21,6 +22,7 @@ from blueprints.notifications.channels import webpush
 from blueprints.notifications.models import Delivery, PushSubscription
 from tests import push_endpoint
 
+ROOT = Path(__file__).resolve().parent.parent
 MOMENT = datetime(2026, 3, 10, 2, 0)
 
 
@@ -178,3 +180,19 @@ def test_devices_listed_and_turned_off(app, client, auth, ent, endpoint):
     auth.login(ent.director)
     assert client.post(f"/notifications/push/{device.id}/delete").status_code == 302
     assert db.session.scalar(select(PushSubscription)) is None
+
+
+def test_user_text_is_pushed_as_text(app, client, auth, ent, endpoint):
+    """Does a description full of markdown and HTML reach the phone verbatim inside the JSON,
+    for the service worker to show as a notification's plain text (it never builds HTML)?"""
+    evil = "[click](http://evil) ![x](http://evil/x.png) **bold** <b>泄漏</b>"
+    private, secret = subscribe(client, auth, ent.director, f"{endpoint.url}/push/phone")
+    new_major_hazard(ent, description=evil)
+    with clock.frozen(MOMENT + timedelta(minutes=1)):
+        services.run_pass()
+    [request] = endpoint.to("/push/phone")
+    message = json.loads(http_ece.decrypt(request.body, private_key=private, auth_secret=secret,
+                                          version="aes128gcm"))
+    assert evil in message["body"]
+    worker = (ROOT / "static" / "js" / "sw-push.js").read_text()
+    assert "showNotification(data.title" in worker and "innerHTML" not in worker

@@ -8,11 +8,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
+from demo_server import demo_server
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,22 +45,7 @@ def login_state(user: str, path: Path) -> None:
 
 
 def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="zicha-bench-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-           "SECRET_KEY": "bench", "PHOTO_DIR": str(work / "photos")}
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4",
-                               "-b", f"127.0.0.1:{PORT}", "app:create_app()"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(BASE + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with demo_server(PORT) as work:
         states = {}
         print(f"{'screen':22} {'KB':>6} {'req':>4} {'usable ms':>9} {'load ms':>8} sideways")
         for user, path, selector in SCREENS:
@@ -77,9 +60,6 @@ def main() -> None:
             print(f"{(user or '-') + ' ' + path:22} {result['transferred_kb']:6.1f} "
                   f"{result['requests']:4} {result['usable_ms_median']:9} "
                   f"{result['load_ms_median']:8} {result['horizontal_scroll']}")
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":

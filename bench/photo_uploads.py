@@ -10,18 +10,14 @@ import io
 import os
 import re
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
+from demo_server import demo_server
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8392"))
 BASE = f"http://127.0.0.1:{PORT}"
 UPLOADS = 12
@@ -65,22 +61,7 @@ def upload(worker, data: bytes) -> int:
 
 
 def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="zicha-bench-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-           "SECRET_KEY": "bench", "PHOTO_DIR": str(work / "photos")}
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4",
-                               "-b", f"127.0.0.1:{PORT}", "app:create_app()"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                requests.get(BASE + "/login", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
+    with demo_server(PORT):
         workers = [session(user) for user in ("W001", "W003", "W004") * (UPLOADS // 3)]
         director = session("S001")[0]
         print(f"{'photo':24} {'answers':22} {'12 uploads':>10} {'/home max':>9} {'median':>6}")
@@ -104,9 +85,6 @@ def main() -> None:
             answers = ", ".join(f"{statuses.count(s)}x{s}" for s in sorted(set(statuses)))
             print(f"{name:24} {answers:22} {took:9.2f}s {max(waits):8.2f}s "
                   f"{statistics.median(waits):5.2f}s")
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":

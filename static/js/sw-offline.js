@@ -6,7 +6,7 @@ const VERSION = new URL(self.location).searchParams.get('v') || 'dev';
 const SHELL = 'zicha-shell-' + VERSION;
 const SHELL_URLS = [
   '/static/css/app.css', '/static/vendor/htmx-2.0.11.min.js', '/static/js/offline-store.js',
-  '/static/js/offline.js', '/static/js/scanner.js', '/static/vendor/jsQR-1.4.0.min.js',
+  '/static/js/offline.js', '/static/js/page-actions.js', '/static/js/scanner.js', '/static/vendor/jsQR-1.4.0.min.js',
   '/static/icons/icon-192.png', '/static/icons/icon-512.png', '/static/icons/icon-maskable-512.png',
   '/static/manifest.webmanifest',
 ];

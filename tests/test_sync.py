@@ -12,6 +12,7 @@ from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.hazards.models import Hazard
 from blueprints.inspections.models import Inspection, Scan
+from blueprints.org.models import Role
 from blueprints.photos.models import Photo
 from blueprints.risk_points import services as rp
 from blueprints.sync import compute_asset_version
@@ -113,6 +114,19 @@ def test_an_item_of_another_user_is_not_sent_under_this_login(client, auth, ent)
     auth.login(ent.worker2)
     response = post(client, check_item(ent.worker, ent.point))
     assert response.status_code == 403
+    assert count(Inspection) == 0
+
+
+def test_a_check_at_another_teams_point_is_refused_with_the_reason(client, auth, ent):
+    """Is a queued check at another team's point refused (403, nothing stored) with the
+    same reason the check page gives, so the phone can tell the worker why?"""
+    stranger = factories.make_user(ent.enterprise, Role.WORKER,
+                                   team=factories.make_team(ent.department, "合成乙班"))
+    db.session.commit()
+    auth.login(stranger)
+    response = post(client, check_item(stranger, ent.point))
+    assert response.status_code == 403
+    assert f"{ent.point.name}由合成甲班检查" in response.json["error"]
     assert count(Inspection) == 0
 
 

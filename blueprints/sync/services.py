@@ -142,7 +142,7 @@ def _check(sub: Submission) -> Outcome:
             raise Rejected(_l("This risk point is not known."), 404)
         level, frequency_key = sub.fields.get("level", ""), sub.fields.get("freq", "")
         if not inspections.may_check(sub.user, point, level):
-            raise Rejected(_l("You may not do this check."), 403)
+            raise Rejected(inspections.check_refusal(point, level), 403)
         try:
             version, items = inspections.unit_items(
                 point, optional_id(sub.fields.get("version_id")), level, frequency_key)

@@ -1,21 +1,12 @@
-/* The check form: shrink photos on the phone, stamp the submission with its UUID and
-   the phone's time, and hint at abnormal items missing a note or photo. Without this
-   script the form still works: the raw photo uploads and the server shrinks it. */
+/* The check form: shrink photos on the phone, stamp the submission with the phone's time
+   (offline.js gives it its UUID, as every data-client-uuid form), and hint at abnormal
+   items missing a note or photo. Without this script the form still works: the raw photo
+   uploads and the server shrinks it. */
 (function () {
   "use strict";
   var form = document.getElementById("check-form");
   if (!form) return;
   var pending = 0;
-
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = new Uint8Array(16);
-    if (window.crypto && crypto.getRandomValues) crypto.getRandomValues(b);
-    else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
 
   /* The one shrinking function (≤1600 px JPEG) lives in offline.js, shared with the outbox. */
   function shrink(input) {
@@ -62,8 +53,6 @@
       return;
     }
     hint.hidden = true;
-    // Made when the user presses submit, not when a queue replays it: a repeat is the same check.
-    if (!form.client_uuid.value) form.client_uuid.value = uuid();
     if (!form.done_at.value) form.done_at.value = new Date().toISOString();
     form.querySelector("button[type=submit]").disabled = true;
   });

@@ -6,7 +6,7 @@ const VERSION = new URL(self.location).searchParams.get('v') || 'dev';
 const SHELL = 'zicha-shell-' + VERSION;
 const SHELL_URLS = [
   '/static/css/app.css', '/static/vendor/htmx-2.0.11.min.js', '/static/js/offline-store.js',
-  '/static/js/offline.js', '/static/js/page-actions.js', '/static/js/scanner.js', '/static/vendor/jsQR-1.4.0.min.js',
+  '/static/js/offline.js', '/static/js/scanner.js', '/static/vendor/jsQR-1.4.0.min.js',
   '/static/icons/icon-192.png', '/static/icons/icon-512.png', '/static/icons/icon-maskable-512.png',
   '/static/manifest.webmanifest',
 ];
@@ -16,7 +16,8 @@ const NOT_KEPT = /^\/(q\/|login|logout|lang\/|api\/)/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll([
-    ...SHELL_URLS.map((url) => new Request(url, {cache: 'reload'})),
+    // Revalidated, not reloaded: what the page has just fetched comes back as a 304.
+    ...SHELL_URLS.map((url) => new Request(url, {cache: 'no-cache'})),
     // Fetched without cookies: the same page for whoever is offline later.
     new Request(OFFLINE_PAGE, {cache: 'reload', credentials: 'omit'}),
   ])));

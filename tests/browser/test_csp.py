@@ -38,7 +38,7 @@ def test_main_screens_run_under_the_policy(live, phone):
     page = watched_page()
     login(page, live.url, type("U", (), {"employee_no": worker}), factories.PASSWORD)
     page.goto(live.url + "/hazards/new")
-    # Bubbling, so after page-actions.js's capturing listener; kept across the navigation.
+    # Bubbling, so after offline.js's capturing listener; kept across the navigation.
     page.evaluate("""document.addEventListener('submit', (e) => sessionStorage.setItem(
         'uuid', e.target.querySelector('input[name=client_uuid]').value))""")
     page.fill("textarea[name=description]", "法兰渗漏")

@@ -54,6 +54,10 @@ def test_risk_point_pages_at_phone_size(live, phone):
     assert sheet.locator(".qr-label").count() == 4
     assert_no_sideways_scroll(sheet)
     screenshot(sheet, "risk_point_labels_all")
+    # The print button works under the CSP (its script is a file, not an onclick="").
+    sheet.evaluate("() => { window.printed = 0; window.print = () => window.printed++; }")
+    sheet.click("[data-print]")
+    assert sheet.evaluate("() => window.printed") == 1
 
 
 def test_form_shows_the_grade_live_and_checklist_editor_fits(live, phone):

@@ -21,12 +21,18 @@ def make_test_app(tmp_path, **overrides):
 
 
 class RequestClient(FlaskClient):
-    """Tests hold one app context for the whole test; Flask-Login caches the
-    user in `g` there, so forget it before each request as a new context would."""
+    """Tests hold one app context for the whole test, so every request shares the test's
+    database session. Flask-Login caches the user in `g` there: forget it before each
+    request, as a new context would. And end each request by dropping whatever it left
+    uncommitted, as a real request's end does: a view that forgets its commit then loses
+    its change in the test too, instead of it looking saved."""
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            db.session.rollback()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from blueprints.common import demo
 from blueprints.common.extensions import db
 from blueprints.inspections import due
-from blueprints.org.models import User
+from blueprints.org.models import Enterprise, User
 from blueprints.risk_points.models import Grade, RiskPoint
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -16,9 +16,13 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_demo_colours_red_point_of_the_synthesis_workshop_and_the_gap(app):
     """Are there red, orange, yellow and blue points, all at or above their grade's control
     level; a red one in 合成车间 on the lists of T001, W001 and D001; and is 安全环保部's
-    missing department head shown as a gap?"""
-    enterprise = demo.load()
-    db.session.commit()
+    missing department head shown as a gap? (Loaded as `make run` does, by `flask seed-demo`,
+    and read back as a new process would: anything it left uncommitted is gone.)"""
+    runner = app.test_cli_runner()
+    assert "demo enterprise loaded" in runner.invoke(args=["seed-demo"]).output
+    db.session.rollback()
+    assert "demo not loaded" in runner.invoke(args=["seed-demo"]).output
+    enterprise = db.session.scalar(select(Enterprise))
     points = db.session.scalars(select(RiskPoint)).all()
     assert {p.grade for p in points} == set(Grade)
     assert not [p.code for p in points if p.control_below_minimum]

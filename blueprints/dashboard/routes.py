@@ -8,5 +8,6 @@ from blueprints.inspections import due
 @bp.route("/home")
 def home():
     """Today's checks for the user, most urgent first."""
-    return render_template("dashboard/home.html", units=due.units_for(current_user),
-                           gaps=due.gaps_for(current_user))
+    gaps = due.gaps_for(current_user)
+    return render_template("dashboard/home.html", gaps=gaps,
+                           units=due.units_for(current_user, gaps_known=gaps))

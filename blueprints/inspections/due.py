@@ -328,9 +328,11 @@ def gaps_for(user: User) -> list[Gap]:
     return []
 
 
-def units_for(user: User, moment: datetime | None = None) -> list[DueUnit]:
+def units_for(user: User, moment: datetime | None = None,
+              gaps_known: list[Gap] | None = None) -> list[DueUnit]:
     """The checks that fall to the user now, most urgent first. The safety director's
-    list also holds every check that falls to nobody, until someone is named."""
+    list also holds every check that falls to nobody, until someone is named (gaps_known:
+    the caller's gaps_for(user), so that a page showing both finds them once)."""
     tz_name = user.enterprise.timezone
     units = []
     scope = _scope(user)
@@ -341,6 +343,7 @@ def units_for(user: User, moment: datetime | None = None) -> list[DueUnit]:
         units = [unit for point in points
                  for unit in units_of_point(point, tz_name, {level}, moment)]
     if user.has_role(Role.SAFETY_DIRECTOR):
-        units += [unit for gap in gaps(user.enterprise_id)
+        held = gaps_for(user) if gaps_known is None else gaps_known
+        units += [unit for gap in held
                   for unit in units_of_point(gap.point, tz_name, {gap.level}, moment)]
     return sorted(units, key=DueUnit.sort_key)

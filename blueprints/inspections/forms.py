@@ -1,18 +1,11 @@
 """The check form's fields, turned into the plain data services.submit_check takes.
 The items are the checklist's, so the fields are named by item id rather than declared."""
-from datetime import datetime
 
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from blueprints.common import clock
 from blueprints.inspections.services import Answer, ScanInfo
 from blueprints.photos.services import MAX_UPLOAD_BYTES
-
-
-def parse_client_time(value: str | None) -> datetime | None:
-    """An ISO time from the phone (toISOString(), with Z or an offset) as naive UTC;
-    absent, unreadable or absurd (year 1) means "now" to the caller."""
-    return clock.parse_utc(value)
 
 
 def _read(upload: FileStorage | None) -> bytes | None:
@@ -36,7 +29,7 @@ def answers(form: ImmutableMultiDict, files: ImmutableMultiDict, item_ids) -> li
 
 
 def scan_info(form: ImmutableMultiDict) -> ScanInfo | None:
-    token, scanned_at = form.get("scan_token"), parse_client_time(form.get("scanned_at"))
+    token, scanned_at = form.get("scan_token"), clock.parse_utc(form.get("scanned_at"))
     if not token or scanned_at is None:
         return None
     return ScanInfo(token=token[:64], scanned_at=scanned_at,

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from blueprints.common import clock
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id
@@ -79,7 +80,7 @@ def submit(point_id):
         result = services.submit_check(
             current_user, point, level, frequency_key,
             forms.answers(request.form, request.files, [item.id for item in items]),
-            done_at=forms.parse_client_time(request.form.get("done_at")),
+            done_at=clock.parse_utc(request.form.get("done_at")),
             client_uuid=client_uuid, version_id=version.id,
             scan=forms.scan_info(request.form), user_agent=request.headers.get("User-Agent", ""))
         db.session.commit()

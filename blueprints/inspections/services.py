@@ -83,12 +83,20 @@ def scan_before(user: User, point: RiskPoint, moment: datetime) -> Scan | None:
     ).order_by(Scan.scanned_at.desc()).limit(1))
 
 
+PHONE_CLOCK_AHEAD = _l("The phone's clock is ahead of the real time. Please correct the phone's date and time and send again.")
+
+
+def ahead_of_server(moment: datetime) -> bool:
+    """A time the phone gives that lies ahead of the server's by more than clocks drift."""
+    return moment > clock.now() + MAX_CLOCK_AHEAD
+
+
 def check_client_time(moment: datetime | None) -> datetime:
     """The phone's time of a check, or now; refused when in the future or too old."""
     current = clock.now()
     if moment is None:
         return current
-    if moment > current + MAX_CLOCK_AHEAD:
+    if ahead_of_server(moment):
         raise CheckRefused(_l("The check's time lies in the future. Please check the phone's clock."))
     if moment < current - MAX_CHECK_AGE:
         raise CheckRefused(_l("This check was made more than 7 days ago and can no longer be sent."))
@@ -180,16 +188,15 @@ def offline_scan_refusal(qr: QRToken, scanned_at: datetime):
     only while that label was on the point (issued, not yet replaced) and only within
     OFFLINE_SCAN_MAX_AGE_HOURS: without a limit, a phone could date a scan of a replaced
     label before its replacement."""
-    current = clock.now()
     if qr.retired_at is not None and qr.retired_at <= scanned_at:
         return _l("This QR label had been replaced before it was scanned, so the scan does not count.")
     if scanned_at < qr.created_at:
         return _l("This QR label did not exist yet at the time of the scan, so the scan does not count.")
     hours = current_app.config["OFFLINE_SCAN_MAX_AGE_HOURS"]
-    if scanned_at < current - timedelta(hours=hours):
+    if scanned_at < clock.now() - timedelta(hours=hours):
         return _l("This scan was kept on the phone for more than %(hours)s hours, so it no longer counts.", hours=hours)
-    if scanned_at > current + MAX_CLOCK_AHEAD:
-        return _l("The phone's clock is ahead of the real time. Please correct the phone's date and time and send again.")
+    if ahead_of_server(scanned_at):
+        return PHONE_CLOCK_AHEAD
     return None
 
 

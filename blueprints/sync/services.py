@@ -81,8 +81,8 @@ def parse_done_at(text: str | None) -> datetime:
     moment = clock.parse_utc(text, need_offset=True)
     if moment is None:
         raise Rejected(_l("The time of the record is missing or unreadable."))
-    if moment > clock.now() + inspections.MAX_CLOCK_AHEAD:
-        raise Rejected(_l("The phone's clock is ahead of the real time. Please correct the phone's date and time and send again."))
+    if inspections.ahead_of_server(moment):
+        raise Rejected(inspections.PHONE_CLOCK_AHEAD)
     return moment
 
 

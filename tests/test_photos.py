@@ -130,11 +130,15 @@ def test_no_photo_chosen_is_no_photo(app, ent):
     assert services.save_upload(FileStorage(io.BytesIO(b""), filename=""), ent.enterprise.id, None) is None
 
 
+@pytest.mark.parametrize("remembered", [False, True], ids=["session", "remember-me cookie only"])
 def test_photos_are_decoded_before_the_request_touches_the_database(app, client, auth, ent,
-                                                                     monkeypatch):
+                                                                     monkeypatch, remembered):
     """Is an uploaded photo decoded before the request opens its transaction (under SQLite
-    the write lock), so that the lock is held only for the file write and the insert?"""
-    auth.login(ent.worker)
+    the write lock), so that the lock is held only for the file write and the insert? Also
+    for a phone whose browser dropped the session cookie and logs in by its remember-me one."""
+    auth.login(ent.worker, remember=remembered)
+    if remembered:
+        client.delete_cookie("session")
     data = {"description": "法兰渗漏", "location": "", "department_id": str(ent.department.id),
             "risk_point_id": "", "category": "onsite", "client_uuid": "",
             "photo": (io.BytesIO(jpeg((2400, 1800))), "leak.jpg")}

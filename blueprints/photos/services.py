@@ -10,8 +10,10 @@ import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import g, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
+from flask_login.config import COOKIE_NAME
+from flask_login.utils import decode_cookie
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -102,13 +104,18 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _signed_in() -> bool:
+    remember = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME))
+    return "_user_id" in session or (remember is not None and decode_cookie(remember) is not None)
+
+
 def prepare_uploads() -> None:
     """before_request, registered ahead of anything that queries: prepares every uploaded
     file, so that storing it later in the write transaction is only a file write and an
     insert. A file that is no photo is refused later, where the form can say so. Only for
-    a signed-in session (read from its signed cookie, not the database): nobody makes the
-    server decode images before logging in."""
-    if "_user_id" not in session:
+    a signed-in session or remember-me cookie (their signatures checked, not the
+    database): nobody makes the server decode images before logging in."""
+    if not _signed_in():
         return
     prepared = g.setdefault("prepared_photos", {})
     for upload in request.files.values():

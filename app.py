@@ -27,8 +27,10 @@ def _default_config(app: Flask) -> dict:
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         # A weak signal is the usual case: compress pages and static files.
         "COMPRESS_MIN_SIZE": 500,
-        # Tied to the session, not to an hour: long-open check forms and queued
-        # offline submissions must still pass (see ENGINEERING.md).
+        # Tied to the session, not to an hour: a check form opened at the start of a
+        # walk-round is sent hours later, and a queued offline submission may wait days
+        # for a signal; an expired token would refuse that work. Logout ends the session,
+        # and with it the token.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -29,8 +29,7 @@ def _default_config(app: Flask) -> dict:
         "COMPRESS_MIN_SIZE": 500,
         # Tied to the session, not to an hour: a check form opened at the start of a
         # walk-round is sent hours later, and a queued offline submission may wait days
-        # for a signal; an expired token would refuse that work. Logout ends the session,
-        # and with it the token.
+        # for a signal; an expired token would refuse that work.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

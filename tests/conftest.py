@@ -1,5 +1,5 @@
 import pytest
-from flask import g
+from flask import current_app
 from flask.testing import FlaskClient
 
 from app import create_app
@@ -21,29 +21,73 @@ def make_test_app(tmp_path, **overrides):
 
 
 class RequestClient(FlaskClient):
-    """Tests hold one app context for the whole test, so every request shares the test's
-    database session. Flask-Login caches the user in `g` there: forget it before each
-    request, as a new context would. And end each request by dropping whatever it left
-    uncommitted, as a real request's end does: a view that forgets its commit then loses
-    its change in the test too, instead of it looking saved."""
+    """Each request runs in its own app context, as in production: its own database session
+    (closed at the end, so whatever the view did not commit is lost) and its own `g`.
+    Before it, the test's session ends its transaction, so that the test reads back through
+    a fresh one what the request committed, and nothing the test left uncommitted."""
 
     def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        try:
+        db.session.rollback()
+        with self.application.app_context():
             return super().open(*args, **kwargs)
-        finally:
-            db.session.rollback()
 
 
-@pytest.fixture
-def app(tmp_path):
-    """A fresh database per test; create_all is for tests only (migrations elsewhere)."""
-    app = make_test_app(tmp_path)
+def _test_connection_bind(flask_get_bind):
+    """Flask-SQLAlchemy picks the engine by itself; a test's sessions use its connection."""
+
+    def get_bind(session, *args, **kwargs):
+        connection = current_app.extensions.get("test_connection")
+        return connection if connection is not None else flask_get_bind(session, *args, **kwargs)
+    return get_bind
+
+
+@pytest.fixture(scope="session")
+def _shared_app(tmp_path_factory):
+    """One app and one schema per run; each test works inside a transaction that is rolled
+    back at its end. A session's commit only releases a SAVEPOINT in it."""
+    app = make_test_app(tmp_path_factory.mktemp("db"))
     app.test_client_class = RequestClient
     with app.app_context():
         db.create_all()
+    session_class = db.session.session_factory.class_
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(session_class, "get_bind", _test_connection_bind(session_class.get_bind))
+        patch.setitem(db.session.session_factory.kw, "join_transaction_mode", "create_savepoint")
         yield app
-        db.session.remove()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(request, tmp_path):
+    """The app on a database that starts empty. Tests marked `file_database` get a fresh file
+    with real commits (threads, several connections); the others share one schema and are
+    rolled back."""
+    if request.node.get_closest_marker("file_database"):
+        app = make_test_app(tmp_path)
+        app.test_client_class = RequestClient
+        with app.app_context():
+            db.create_all()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    else:
+        app = request.getfixturevalue("_shared_app")
+        config = dict(app.config)
+        app.config["PHOTO_DIR"] = str(tmp_path / "photos")
+        with app.app_context():
+            connection = db.engine.connect()
+            transaction = connection.begin()
+            app.extensions["test_connection"] = connection
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                del app.extensions["test_connection"]
+                transaction.rollback()
+                connection.close()
+                app.config.clear()
+                app.config.update(config)
     clock.freeze(None)
 
 

@@ -14,8 +14,13 @@ from blueprints.hazards import services as hazards
 from blueprints.hazards.models import Hazard, RegulatorReport
 from blueprints.inspections import services as inspections
 from blueprints.notifications import escalation, services
-from blueprints.notifications.models import (Delivery, EscalationSettings, Notification,
-                                             PushSubscription, RobotWebhook)
+from blueprints.notifications.models import (
+    Delivery,
+    EscalationSettings,
+    Notification,
+    PushSubscription,
+    RobotWebhook,
+)
 from blueprints.risk_points.services import ItemData
 from tests import factories, push_endpoint
 from tests.test_notifications_push import subscription_keys
@@ -197,6 +202,7 @@ def test_times_are_the_enterprises_own(app, wired):
     assert inbox(hazard.id)[("unassigned_officer", ent.safety_officer.id)] == 1
 
 
+@pytest.mark.file_database
 def test_two_passes_in_parallel_send_once(app, wired, endpoint):
     """Do two escalation passes started at the same moment in two threads send nothing twice?"""
     ent = wired

@@ -130,6 +130,7 @@ def test_no_photo_chosen_is_no_photo(app, ent):
     assert services.save_upload(FileStorage(io.BytesIO(b""), filename=""), ent.enterprise.id, None) is None
 
 
+@pytest.mark.file_database  # watches the request's own BEGIN on the engine
 @pytest.mark.parametrize("remembered", [False, True], ids=["session", "remember-me cookie only"])
 def test_photos_are_decoded_before_the_request_touches_the_database(app, client, auth, ent,
                                                                      monkeypatch, remembered):

@@ -1,4 +1,5 @@
 """Do the Alembic migrations build exactly the schema the models describe?"""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -17,6 +18,7 @@ def test_migrations_match_models(tmp_path):
     assert diff == []
 
 
+@pytest.mark.file_database
 def test_sqlite_pragmas(app):
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -15,10 +15,10 @@ from blueprints.inspections.models import Inspection, Scan
 from blueprints.org.models import Role
 from blueprints.photos.models import Photo
 from blueprints.risk_points import services as rp
-from blueprints.sync import compute_asset_version
+from blueprints.sync.assets import compute_asset_version
 from tests import factories
-from tests.factories import count
 from tests.conftest import RequestClient, make_test_app
+from tests.factories import count
 
 NOW = datetime(2025, 3, 12, 2, 0)  # 10:00 in Shanghai, in the day shift
 
@@ -219,20 +219,11 @@ def test_offline_pages_are_the_teams_points_and_last_weeks_checks(client, auth, 
     assert not any(page.startswith("/q/") for page in listing["pages"])
 
 
-class CsrfClient(RequestClient):
-    """Flask-WTF caches the token in `g`, which this test's one app context keeps."""
-
-    def open(self, *args, **kwargs):
-        from flask import g
-        g.pop("csrf_token", None)
-        return super().open(*args, **kwargs)
-
-
 def test_csrf_is_enforced_and_the_fresh_token_passes(tmp_path):
     """With CSRF on, is a replay without a token refused (403 JSON) and one with the
     token from /api/v1/csrf accepted, also after the session cookie is gone (remember-me)?"""
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
-    app.test_client_class = CsrfClient
+    app.test_client_class = RequestClient
     with app.app_context():
         db.create_all()
         clock.freeze(NOW)

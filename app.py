@@ -3,13 +3,28 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, g, request, session
-from flask_login import current_user
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from blueprints import models  # noqa: F401  (every table known to Alembic)
+from blueprints.auth import session as auth_session
+from blueprints.auth.routes import bp as auth_bp
+from blueprints.common import cli, sqlite_setup, web
 from blueprints.common.extensions import babel, compress, csrf, db, login_manager, migrate
-
-LANGUAGES = ("zh_CN", "en")
+from blueprints.common.inputs import IdConverter
+from blueprints.dashboard.routes import bp as dashboard_bp
+from blueprints.demo import cli as demo_cli
+from blueprints.hazards.routes import bp as hazards_bp
+from blueprints.inspections.routes import bp as inspections_bp
+from blueprints.notifications import cli as notifications_cli
+from blueprints.notifications import services as notifications
+from blueprints.notifications.routes import bp as notifications_bp
+from blueprints.org.routes import bp as org_bp
+from blueprints.photos import cli as photos_cli
+from blueprints.photos.routes import bp as photos_bp
+from blueprints.photos.services import prepare_uploads
+from blueprints.risk_points.routes import bp as risk_points_bp
+from blueprints.sync.routes import bp as sync_bp
 
 
 def _read_instance_secret(instance: Path, name: str) -> str | None:
@@ -71,14 +86,8 @@ def _default_config(app: Flask) -> dict:
     }
 
 
-def select_locale() -> str:
-    chosen = request.cookies.get("lang")
-    return chosen if chosen in LANGUAGES else "zh_CN"
-
-
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    from blueprints.common.inputs import IdConverter
     app.url_map.converters["int"] = IdConverter  # before any route: ids beyond 64 bits are 404
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(_default_config(app))
@@ -95,37 +104,21 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     # Before anything that queries (the login check loads the user): photos are decoded
     # before a write request takes SQLite's write lock, not while holding it.
-    from blueprints.photos.services import prepare_uploads
     app.before_request(prepare_uploads)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=web.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 
-    from blueprints.common import sqlite_setup
     with app.app_context():
         sqlite_setup.configure(db.engine)
-
-    from blueprints import models  # noqa: F401  (every table known to Alembic)
-    from blueprints.auth import bp as auth_bp
-    from blueprints.dashboard import bp as dashboard_bp
-    from blueprints.hazards import bp as hazards_bp
-    from blueprints.inspections import bp as inspections_bp
-    from blueprints.notifications import bp as notifications_bp
-    from blueprints.org import bp as org_bp
-    from blueprints.photos import bp as photos_bp
-    from blueprints.risk_points import bp as risk_points_bp
-    from blueprints.sync import bp as sync_bp
 
     for bp in (auth_bp, dashboard_bp, org_bp, risk_points_bp, inspections_bp,
                hazards_bp, photos_bp, notifications_bp, sync_bp):
         app.register_blueprint(bp)
-
-    from blueprints.common import cli, web
-    cli.register(app)
-    from blueprints.notifications import cli as notifications_cli
-    from blueprints.notifications import services as notifications
-    notifications_cli.register(app)
+    for commands in (cli, demo_cli, photos_cli, notifications_cli):
+        commands.register(app)
     notifications.listen()
+    auth_session.register(app)
     web.register(app)
     return app

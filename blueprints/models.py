@@ -1,7 +1,10 @@
-"""Imports every model so that Alembic and the app know all tables."""
-from blueprints.hazards.models import *  # noqa: F401,F403
-from blueprints.inspections.models import *  # noqa: F401,F403
-from blueprints.org.models import *  # noqa: F401,F403
-from blueprints.photos.models import *  # noqa: F401,F403
-from blueprints.risk_points.models import *  # noqa: F401,F403
-from blueprints.notifications.models import *  # noqa: F401,F403
+"""Every module that defines tables, imported so that Alembic and the app know them all."""
+from blueprints.common import audit
+from blueprints.hazards import models as hazards
+from blueprints.inspections import models as inspections
+from blueprints.notifications import models as notifications
+from blueprints.org import models as org
+from blueprints.photos import models as photos
+from blueprints.risk_points import models as risk_points
+
+MODULES = (audit, hazards, inspections, notifications, org, photos, risk_points)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from blueprints.common import demo
 from blueprints.common.extensions import db
+from blueprints.demo import enterprise as demo
 from blueprints.inspections import due
 from blueprints.org.models import Enterprise, User
 from blueprints.risk_points.models import Grade, RiskPoint

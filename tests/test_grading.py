@@ -2,8 +2,9 @@
 import pytest
 from sqlalchemy import select
 
+from blueprints.common.audit import AuditLog
 from blueprints.common.extensions import db
-from blueprints.org.models import AuditLog, ScoringMethod
+from blueprints.org.models import ScoringMethod
 from blueprints.risk_points import grading, services
 from blueprints.risk_points.models import ControlLevel, Grade
 from tests import factories

@@ -315,7 +315,8 @@ def test_principal_has_no_checks_of_their_own(ent):
 def test_demo_history_fills_three_weeks_of_finished_periods(ent):
     """Does the demo history check most past shifts of the team's point, leave the current
     shift due, and flag the few checks made without a scan?"""
-    from blueprints.inspections import demo_history, due
+    from blueprints.demo import history as demo_history
+    from blueprints.inspections import due
     clock.freeze(None)  # the history runs up to the real now
     made = demo_history.load_history(ent.enterprise)
     db.session.commit()

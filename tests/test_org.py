@@ -6,12 +6,12 @@ from datetime import time
 import pytest
 from sqlalchemy import select
 
+from blueprints.common.audit import AuditLog
 from blueprints.common.extensions import db
 from blueprints.org import services
-from blueprints.org.models import AuditLog, Department, Enterprise, Role, Shift, Team, User
+from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
 from tests import factories
 from tests.factories import count
-
 
 
 def audit_actions() -> list[str]:

@@ -4,14 +4,14 @@ import re
 import pytest
 from sqlalchemy import select
 
+from blueprints.common.audit import AuditLog
 from blueprints.common.extensions import db
 from blueprints.inspections import due
-from blueprints.org.models import AuditLog, Department, Role, ScoringMethod
+from blueprints.org.models import Department, Role, ScoringMethod
 from blueprints.risk_points.models import ChecklistItem, ChecklistVersion, RiskPoint
 from blueprints.risk_points.services import ItemData
 from tests import factories
 from tests.factories import count
-
 
 
 def point_form(ent, **overrides):
@@ -354,3 +354,18 @@ def test_team_checks_without_a_team_or_its_people(app, ent):
     db.session.commit()
     assert (unstaffed.id, "team") not in {(g.point.id, g.level)
                                           for g in due.gaps(ent.enterprise.id)}
+
+
+def test_htmx_history_restore_gets_the_whole_page_and_answers_vary(client, auth, ent):
+    """After a history-cache miss htmx asks for the page it goes Back to (HX-Request and
+    HX-History-Restore-Request): is it the whole page, not the list fragment? And do the
+    answers that differ by these headers say so, for any cache between?"""
+    auth.login(ent.safety_officer)
+    restored = client.get("/points?grade=orange", headers={
+        "HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restored.get_data(as_text=True)
+    assert ent.point.code in restored.get_data(as_text=True)
+    fragment = client.get("/points", headers={"HX-Request": "true"})
+    for response in (restored, fragment, client.get("/points")):
+        assert "HX-Request" in response.vary and "HX-History-Restore-Request" in response.vary
+    assert "HX-Request" not in client.get(f"/points/{ent.point.id}").vary

@@ -1,16 +1,18 @@
 from urllib.parse import urlsplit
 
-from flask import make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app import LANGUAGES
-from blueprints.auth import bp, services
+from blueprints.auth import services
 from blueprints.common.access import public
 from blueprints.common.extensions import db
+from blueprints.common.web import LANGUAGES
+
+bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):

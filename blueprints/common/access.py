@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from blueprints.common.extensions import db
 
+
 def public(view):
     """Marks a view that needs no login (login page, service worker, language switch)."""
     view._public = True

@@ -1,5 +1,4 @@
-"""`flask bootstrap` and `flask seed-demo`: what `make run` does before gunicorn starts;
-`flask sweep-photos`, which it runs every minute beside `flask escalate`."""
+"""`flask bootstrap`: the instance secrets `make run` makes before gunicorn starts."""
 import base64
 import os
 import secrets
@@ -9,9 +8,6 @@ import click
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, current_app
-from sqlalchemy import func, select
-
-from blueprints.common.extensions import db
 
 
 def _write_once(path: Path, content: str) -> bool:
@@ -54,23 +50,3 @@ def register(app: Flask) -> None:
         """Create the secret key and VAPID keys in the instance folder if missing."""
         made = bootstrap_instance(Path(current_app.instance_path))
         click.echo(f"created: {', '.join(made)}" if made else "instance secrets present")
-
-    @app.cli.command("seed-demo")
-    def seed_demo():
-        """Load the demo enterprise into an empty database (does nothing otherwise)."""
-        from blueprints.common import demo
-        from blueprints.org.models import Enterprise
-        if db.session.scalar(select(func.count(Enterprise.id))):
-            click.echo("database has data: demo not loaded")
-        else:
-            demo.load()
-            db.session.commit()
-            click.echo("demo enterprise loaded")
-        click.echo(demo.logins_text())
-
-    @app.cli.command("sweep-photos")
-    def sweep_photos():
-        """Settle photo files a crash left behind (safe to run any time, and again)."""
-        from blueprints.photos import services as photos
-        done = photos.sweep()
-        click.echo(f"photos made final: {done['published']}, removed: {done['removed']}")

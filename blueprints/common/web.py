@@ -1,21 +1,37 @@
-"""Request-wide behaviour: login by default, htmx partials, errors, headers."""
-from flask import (Flask, current_app, redirect, render_template, request,
-                   send_from_directory, url_for)
+"""Request-wide behaviour: login by default, the language, htmx partials, errors, headers."""
+from flask import Flask, current_app, g, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from blueprints.common import clock
 from blueprints.common.access import is_public, public
-from blueprints.common.extensions import db, login_manager
-from blueprints.org.models import Role, User
+from blueprints.common.extensions import login_manager
+
+LANGUAGES = ("zh_CN", "en")
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in LANGUAGES else "zh_CN"
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    """Whether htmx asks for a fragment. Not for a boosted link, and not for its history
+    restore (after a history-cache miss it fetches the page it goes Back to and shows it
+    whole). The answer then differs by these headers: the response says so (Vary)."""
+    g.varies_by_htmx = True
+    headers = request.headers
+    return (headers.get("HX-Request") == "true" and headers.get("HX-Boosted") != "true"
+            and headers.get("HX-History-Restore-Request") != "true")
+
+
+def _vary_by_htmx(response):
+    if g.pop("varies_by_htmx", False):
+        response.vary.update(("HX-Request", "HX-History-Restore-Request"))
+    return response
 
 
 def render(template: str, partial: str | None = None, **context):
@@ -23,17 +39,6 @@ def render(template: str, partial: str | None = None, **context):
     if partial and is_htmx():
         return render_template(partial, **context)
     return render_template(template, **context)
-
-
-@login_manager.user_loader
-def load_user(session_id: str):
-    """The user of a session or remember-me cookie, unless its session version is out of
-    date (logged out, password changed, deactivated): then the cookie is worth nothing."""
-    user_id, _colon, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.session_version == int(version) else None
 
 
 def _require_login():
@@ -88,22 +93,6 @@ def _error_page(code: int, message: str):
     return render_template("error.html", code=code, message=message), code
 
 
-# (endpoint, label, roles or None for everyone); entries whose view is not there are skipped.
-NAV = (
-    ("dashboard.home", _l("Home"), None),
-    ("sync.scanner", _l("Scan"), None),
-    ("risk_points.list_points", _l("Risk points"), None),
-    ("hazards.list_hazards", _l("Hazards"), None),
-    ("hazards.report", _l("Report"), None),
-    ("org.users", _l("People"), (Role.ADMIN,)),
-)
-
-
-def _nav_items(app: Flask):
-    return [(endpoint, label) for endpoint, label, roles in NAV
-            if endpoint in app.view_functions and (roles is None or current_user.has_role(*roles))]
-
-
 def _plain_lazy_strings(value):
     # Flask-Babel's lazy strings claim to be safe HTML (they define __html__), so a lazy
     # message carrying user text, such as a checklist item, would skip escaping.
@@ -123,12 +112,13 @@ def register(app: Flask) -> None:
     app.before_request(_require_login)
     app.after_request(_security_headers)
     app.after_request(_private_pages)
+    app.after_request(_vary_by_htmx)
 
     @app.context_processor
     def inject():
         user_agent = request.headers.get("User-Agent", "")
-        return {"is_htmx": is_htmx(), "lang": "zh-CN" if get_locale().language == "zh" else "en", "in_wechat": "MicroMessenger" in user_agent,
-                "nav_items": lambda: _nav_items(app)}
+        return {"lang": "zh-CN" if get_locale().language == "zh" else "en",
+                "in_wechat": "MicroMessenger" in user_agent}
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

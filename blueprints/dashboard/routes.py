@@ -1,8 +1,9 @@
-from flask import render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
-from blueprints.dashboard import bp
 from blueprints.inspections import due
+
+bp = Blueprint("dashboard", __name__)
 
 
 @bp.route("/home")

@@ -2,8 +2,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, DateTimeLocalField, DecimalField, HiddenField, SelectChoice,
-                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput
 

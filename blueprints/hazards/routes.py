@@ -4,26 +4,32 @@ from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-# The hazard modules first: they load org.models, which common.web needs while the
-# hazards package is still being imported (blueprints/models.py imports it first).
-from blueprints.hazards import bp, forms, permissions, services  # isort: skip
 from blueprints.common import clock
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id, page_number, row_id
 from blueprints.common.web import local_time, render
-from blueprints.hazards.models import (MAJOR_CRITERIA, DecisionStatus, Hazard, HazardCategory,
-                                       HazardGrade, HazardState)
+from blueprints.hazards import forms, permissions, services
+from blueprints.hazards.models import (
+    MAJOR_CRITERIA,
+    DecisionStatus,
+    Hazard,
+    HazardCategory,
+    HazardGrade,
+    HazardState,
+)
 from blueprints.hazards.services import HazardError, InvalidInput, PermissionDenied
 from blueprints.org.models import Department, User
 from blueprints.photos.services import PhotoRejected, save_upload
 from blueprints.risk_points.models import RiskPoint
+
+bp = Blueprint("hazards", __name__)
 
 
 DECISION_LABELS = {DecisionStatus.PENDING.value: _l("Awaiting decision"),
@@ -32,10 +38,7 @@ DECISION_LABELS = {DecisionStatus.PENDING.value: _l("Awaiting decision"),
 VALUE_LABELS = {m.value: m.label for m in (*HazardGrade, *HazardCategory)}
 
 
-def _inspection_url(inspection_id: int) -> str | None:
-    # The inspections area may not have its record page yet.
-    if "inspections.record" not in current_app.view_functions:
-        return None
+def _inspection_url(inspection_id: int) -> str:
     return url_for("inspections.record", inspection_id=inspection_id)
 
 

@@ -13,16 +13,32 @@ from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards.models import (MAJOR_CRITERIA, DecisionStatus, DeadlineExtension,
-                                       Hazard, HazardCategory, HazardEvent, HazardGrade,
-                                       HazardState, RectificationPlan, RegulatorReport)
+from blueprints.hazards.models import (
+    MAJOR_CRITERIA,
+    DeadlineExtension,
+    DecisionStatus,
+    Hazard,
+    HazardCategory,
+    HazardEvent,
+    HazardGrade,
+    HazardState,
+    RectificationPlan,
+    RegulatorReport,
+)
 from blueprints.hazards.permissions import (  # noqa: F401  (the errors are re-exported)
-    SAFETY, SEES_ALL, HazardError, InvalidTransition, PermissionDenied, can, check,
-    pending_extension, pending_plan)
+    SAFETY,
+    SEES_ALL,
+    HazardError,
+    InvalidTransition,
+    PermissionDenied,
+    can,
+    check,
+    pending_extension,
+    pending_plan,
+)
 from blueprints.inspections.models import Inspection
 from blueprints.org.models import Department, Enterprise, Role, User
 from blueprints.risk_points.models import RiskPoint
-
 
 
 @dataclass

@@ -22,8 +22,7 @@ from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.inspections.models import Inspection
 from blueprints.org.models import Enterprise, Role, Team, User
-from blueprints.risk_points.models import (CheckLevel, ChecklistItem, Frequency,
-                                           FREQUENCY_LABELS, RiskPoint)
+from blueprints.risk_points.models import FREQUENCY_LABELS, CheckLevel, ChecklistItem, Frequency, RiskPoint
 
 # The kinds an enterprise's "complete within N hours of the start" applies to.
 EARLY_KINDS = {Frequency.SHIFT.value, Frequency.DAILY.value, Frequency.HOURS.value}

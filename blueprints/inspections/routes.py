@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -7,11 +7,13 @@ from blueprints.common import clock
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id
-from blueprints.inspections import bp, due, forms, services
+from blueprints.inspections import due, forms, services
 from blueprints.inspections.models import Inspection
 from blueprints.photos.services import PhotoRejected
 from blueprints.risk_points import services as rp_services
 from blueprints.risk_points.models import CheckLevel, RiskPoint
+
+bp = Blueprint("inspections", __name__)
 
 
 @bp.route("/q/<token>")
@@ -114,7 +116,4 @@ def record(inspection_id):
 
 
 def _hazard_url(hazard):
-    # The hazards area is built alongside; until its page exists the plain path is used.
-    if "hazards.detail" in current_app.view_functions:
-        return url_for("hazards.detail", hazard_id=hazard.id)
-    return f"/hazards/{hazard.id}"
+    return url_for("hazards.detail", hazard_id=hazard.id)

@@ -2,12 +2,13 @@
 import click
 from flask import Flask
 
+from blueprints.notifications import services
+
 
 def register(app: Flask) -> None:
     @app.cli.command("escalate")
     def escalate():
         """Send every escalation that is due (safe to run twice or in parallel)."""
-        from blueprints.notifications import services
         report = services.run_pass()
         for line in report.claimed:
             click.echo(f"claimed {line}")

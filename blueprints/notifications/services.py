@@ -12,12 +12,20 @@ from sqlalchemy.orm import Session
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
+from blueprints.hazards.models import HazardEvent
 from blueprints.notifications import crypto, escalation
 from blueprints.notifications.allowlist import url_allowed
-from blueprints.notifications.channels import all_channels, by_name, inbox, robot
+from blueprints.notifications.channels import inbox, robot
+from blueprints.notifications.channels.registry import all_channels, by_name
 from blueprints.notifications.escalation import Alert
-from blueprints.notifications.models import (Delivery, DeliveryStatus, Notification,
-                                             PushSubscription, RobotPlatform, RobotWebhook)
+from blueprints.notifications.models import (
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    PushSubscription,
+    RobotPlatform,
+    RobotWebhook,
+)
 from blueprints.org.models import User
 
 MAX_ATTEMPTS = 6
@@ -53,7 +61,6 @@ def claim(session: Session, alert: Alert) -> list[str]:
 def _on_flush(session: Session, _flush_context) -> None:
     """New hazard events become inbox rows and delivery claims in the same transaction,
     so the hazard code needs no knowledge of notifications and no event is missed."""
-    from blueprints.hazards.models import HazardEvent
     events = [obj for obj in session.new if isinstance(obj, HazardEvent)]
     for hazard_event in events:
         for alert in escalation.alerts_for_event(session, hazard_event):

@@ -1,8 +1,16 @@
 """Forms of the org area: they parse and bound the input; the rules are in services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (FloatField, IntegerField, PasswordField, SelectChoice, SelectField,
-                     StringField, TelField, TimeField)
+from wtforms import (
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+    TimeField,
+)
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from blueprints.common.inputs import row_id

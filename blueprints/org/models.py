@@ -1,6 +1,7 @@
 import enum
 from datetime import datetime, time
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,7 +9,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints.common.extensions import db
 from blueprints.common.model_helpers import created_at, enterprise_fk
-from flask_babel import lazy_gettext as _l
 
 
 class ScoringMethod(str, enum.Enum):
@@ -158,16 +158,3 @@ class LoginFailure(db.Model):
     # Indexed: failures are also counted per client address across all login names.
     remote_addr: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = created_at()
-
-
-class AuditLog(db.Model):
-    """Who changed what in the master data (users, risk points, tokens)."""
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = enterprise_fk()
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    at: Mapped[datetime] = created_at()
-    action: Mapped[str] = mapped_column(String(50))
-    subject_type: Mapped[str] = mapped_column(String(30))
-    subject_id: Mapped[int]
-    detail: Mapped[dict] = mapped_column(db.JSON, default=dict)
-    actor: Mapped[User | None] = relationship()

@@ -1,5 +1,5 @@
 """Departments, teams, shifts, people, the enterprise's settings and one's own account."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,8 +8,10 @@ from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import page_number, row_id
 from blueprints.common.web import render
-from blueprints.org import bp, forms, services
+from blueprints.org import forms, services
 from blueprints.org.models import Department, Role, Shift, Team, User
+
+bp = Blueprint("org", __name__)
 
 manager_only = roles_required(*services.MANAGERS)
 

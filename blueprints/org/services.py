@@ -13,8 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from blueprints.common import audit
 from blueprints.common.extensions import db
-from blueprints.org.models import (Department, Enterprise, Role, ScoringMethod, Shift, Team,
-                                   User)
+from blueprints.org.models import Department, Enterprise, Role, ScoringMethod, Shift, Team, User
 
 # Who may manage departments, teams, shifts and people; who may change the settings.
 MANAGERS = (Role.ADMIN,)

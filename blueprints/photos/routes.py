@@ -1,22 +1,23 @@
-from flask import Response, abort
+from flask import Blueprint, Response, abort
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
+from blueprints.hazards import permissions as hazard_permissions
+from blueprints.hazards.models import Hazard, HazardEvent
+from blueprints.inspections import services as inspections
+from blueprints.inspections.models import Inspection, InspectionAnswer
 from blueprints.org.models import User
-from blueprints.photos import bp, storage
+from blueprints.photos import storage
 from blueprints.photos.models import Photo
+
+bp = Blueprint("photos", __name__)
 
 
 def may_see(user: User, photo: Photo) -> bool:
     """A photo is seen by whoever may see a record it belongs to (a hazard, a step of one,
     a check), each area answering by its own rule; one of no record yet, by its uploader."""
-    # Imported here: those areas' models import the photos package.
-    from blueprints.hazards import permissions as hazard_permissions
-    from blueprints.hazards.models import Hazard, HazardEvent
-    from blueprints.inspections import services as inspections
-    from blueprints.inspections.models import Inspection, InspectionAnswer
     hazards = list(db.session.scalars(select(Hazard).where(or_(
         Hazard.photo_id == photo.id,
         Hazard.id.in_(select(HazardEvent.hazard_id).where(HazardEvent.photo_id == photo.id))))))

@@ -1,5 +1,5 @@
 """Risk points: the list, a point's page, its form, checklist editor, grade and QR labels."""
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,10 +7,13 @@ from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import row_id
 from blueprints.common.web import render
+from blueprints.inspections import due
 from blueprints.org import services as org_services
 from blueprints.org.models import User
-from blueprints.risk_points import bp, forms, grading, labels, services
+from blueprints.risk_points import forms, grading, labels, services
 from blueprints.risk_points.models import CheckLevel, ControlLevel, Frequency, Grade, RiskPoint
+
+bp = Blueprint("risk_points", __name__)
 
 editors_only = roles_required(*services.EDITORS)
 label_keepers_only = roles_required(*services.LABEL_KEEPERS)
@@ -49,7 +52,6 @@ def list_points():
 
 def _detail(point, override_form=None, errors=(), status=200):
     # Imported here: the inspections package leads to the hazard models, which import ours.
-    from blueprints.inspections import due
     return render_template(
         "risk_points/detail.html", point=point,
         override_form=override_form or forms.OverrideForm(formdata=None, data={

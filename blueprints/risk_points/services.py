@@ -10,8 +10,16 @@ from blueprints.common import audit, clock
 from blueprints.common.extensions import db
 from blueprints.org.models import Enterprise, Role, ScoringMethod, Team
 from blueprints.risk_points import grading
-from blueprints.risk_points.models import (CheckLevel, ChecklistItem, ChecklistVersion,
-                                           ControlLevel, Frequency, Grade, QRToken, RiskPoint)
+from blueprints.risk_points.models import (
+    CheckLevel,
+    ChecklistItem,
+    ChecklistVersion,
+    ControlLevel,
+    Frequency,
+    Grade,
+    QRToken,
+    RiskPoint,
+)
 
 
 class Refused(ValueError):

@@ -1,13 +1,16 @@
 from functools import wraps
 
-from flask import jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from blueprints.common.access import public
 from blueprints.common.extensions import db
-from blueprints.sync import bp, services
+from blueprints.sync import assets, services
+
+bp = Blueprint("sync", __name__)
+bp.record_once(assets.set_asset_version)
 
 
 def api_login_required(view):

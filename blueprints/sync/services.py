@@ -13,8 +13,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from blueprints.common import clock
-from blueprints.common.inputs import optional_id
 from blueprints.common.extensions import db
+from blueprints.common.inputs import optional_id
 from blueprints.hazards import permissions as hazard_permissions
 from blueprints.hazards import services as hazards
 from blueprints.hazards.models import Hazard, HazardState
@@ -22,8 +22,8 @@ from blueprints.inspections import forms as check_forms
 from blueprints.inspections import services as inspections
 from blueprints.inspections.models import Inspection, Scan
 from blueprints.org.models import Role, User
-from blueprints.risk_points import services as risk_points
 from blueprints.photos.services import PhotoRejected, save_upload
+from blueprints.risk_points import services as risk_points
 from blueprints.risk_points.models import RiskPoint
 
 RECENT_CHECKS = timedelta(days=7)
@@ -240,15 +240,12 @@ def offline_pages(user: User) -> dict:
     scan when fetched. Nor is its token: a phone that knew it could "scan" from a desk.
     A one-way digest is given instead, so that a label scanned offline (its token read
     by the camera and hashed on the phone) opens the cached check page."""
-    views = current_app.view_functions
-    pages = [url_for(endpoint) for endpoint in ("dashboard.home", "sync.scanner", "hazards.report")
-             if endpoint in views]
+    pages = [url_for(endpoint) for endpoint in ("dashboard.home", "sync.scanner", "hazards.report")]
     points = []
-    if "inspections.check" in views:
-        for point in points_for_offline(user):
-            url = url_for("inspections.check", point_id=point.id)
-            token = point.current_token
-            points.append({"point_id": point.id, "url": url, "label": f"{point.code} {point.name}",
-                           "token_sha256": token_digest(token.token) if token else None})
-            pages.append(url)
+    for point in points_for_offline(user):
+        url = url_for("inspections.check", point_id=point.id)
+        token = point.current_token
+        points.append({"point_id": point.id, "url": url, "label": f"{point.code} {point.name}",
+                       "token_sha256": token_digest(token.token) if token else None})
+        pages.append(url)
     return {"user_id": user.id, "user_name": user.name, "pages": pages, "points": points}

@@ -6,7 +6,7 @@ import hmac
 import time
 from urllib.parse import quote_plus
 
-from blueprints.notifications.channels import inert_markdown
+from blueprints.notifications.channels.base import inert_markdown
 
 
 def sign(secret: str, timestamp_ms: int) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import time
 
-from blueprints.notifications.channels import inert_text
+from blueprints.notifications.channels.base import inert_text
 
 
 def sign(secret: str, timestamp: int) -> str:

@@ -7,7 +7,8 @@ from sqlalchemy import or_, select
 from blueprints.common.extensions import db
 from blueprints.notifications import crypto
 from blueprints.notifications.allowlist import url_allowed
-from blueprints.notifications.channels import Result, Target, dingtalk, feishu, wecom
+from blueprints.notifications.channels import dingtalk, feishu, wecom
+from blueprints.notifications.channels.base import Result, Target
 from blueprints.notifications.escalation import Alert
 from blueprints.notifications.models import Delivery, RobotWebhook
 

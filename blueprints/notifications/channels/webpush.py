@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.notifications.channels import Result, Target
+from blueprints.notifications.channels.base import Result, Target
 from blueprints.notifications.escalation import Alert
 from blueprints.notifications.models import Delivery, PushSubscription
 

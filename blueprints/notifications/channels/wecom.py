@@ -1,5 +1,5 @@
 """WeCom (企业微信) group robot: a text message; people are mentioned by mobile number."""
-from blueprints.notifications.channels import inert_text
+from blueprints.notifications.channels.base import inert_text
 
 
 def build(url: str, secret: str | None, message: dict) -> tuple[str, dict]:

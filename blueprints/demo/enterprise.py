@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.inspections import demo_history
+from blueprints.demo import history as demo_history
 from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
 from blueprints.risk_points import services as rp
 from blueprints.risk_points.services import ItemData as I

@@ -1,0 +1,1 @@
+"""The demo enterprise that `make run` loads into an empty database."""

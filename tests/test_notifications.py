@@ -68,7 +68,7 @@ def test_escalation_times_form(app, client, auth, ent):
     auth.login(ent.director)
     good = {"remind_before_hours": "48", "director_after_hours": "12",
             "unassigned_officer_hours": "2", "unassigned_director_hours": "8",
-            "verify_director_hours": "24"}
+            "verify_director_hours": "24", "check_dept_head_hours": "8"}
     assert client.post("/notifications/escalation", data=good).status_code == 302
     assert settings_for(db.session, ent.enterprise.id).remind_before_hours == 48
     bad = client.post("/notifications/escalation", data={**good, "director_after_hours": "-1"})
@@ -139,10 +139,26 @@ def test_verification_wait_is_an_escalation_time(app, client, auth, ent):
     assert "verify_director_hours" in client.get("/notifications/escalation").get_data(as_text=True)
     data = {"remind_before_hours": "24", "director_after_hours": "24",
             "unassigned_officer_hours": "4", "unassigned_director_hours": "24",
-            "verify_director_hours": "6"}
+            "verify_director_hours": "6", "check_dept_head_hours": "8"}
     assert client.post("/notifications/escalation", data=data).status_code == 302
     assert settings_for(db.session, ent.enterprise.id).verify_director_hours == 6
     assert settings_for(db.session, factories.make_enterprise().id).verify_director_hours == 24
+
+
+def test_the_missed_check_wait_is_an_escalation_time(app, client, auth, ent):
+    """Can the director set, on the screen, how long an overdue check waits before the
+    next level up is told (check_dept_head_hours)? Is a bad value refused?"""
+    auth.login(ent.director)
+    screen = client.get("/notifications/escalation").get_data(as_text=True)
+    assert 'name="check_dept_head_hours"' in screen and "检查逾期后又过多少小时仍未完成，通知上一级" in screen
+    data = {"remind_before_hours": "24", "director_after_hours": "24",
+            "unassigned_officer_hours": "4", "unassigned_director_hours": "24",
+            "verify_director_hours": "24", "check_dept_head_hours": "12"}
+    assert client.post("/notifications/escalation", data=data).status_code == 302
+    assert settings_for(db.session, ent.enterprise.id).check_dept_head_hours == 12
+    bad = client.post("/notifications/escalation", data={**data, "check_dept_head_hours": "x"})
+    assert bad.status_code == 400
+    assert settings_for(db.session, ent.enterprise.id).check_dept_head_hours == 12
 
 
 def test_a_hazard_nobody_may_assign_reaches_the_director(app, ent):

@@ -145,15 +145,13 @@ MAJOR_KINDS = {"reported", "grade_changed"}
 NEW_MAJOR_TITLE = _l("New major hazard")
 
 
-def _path(endpoint: str, fallback: str, **values) -> str:
+def _path(endpoint: str, **values) -> str:
     """A page's path built without a request (the job runs from cron)."""
-    if endpoint in current_app.view_functions:
-        return current_app.url_map.bind("").build(endpoint, values)
-    return fallback
+    return current_app.url_map.bind("").build(endpoint, values)
 
 
 def hazard_path(hazard_id: int) -> str:
-    return _path("hazards.detail", f"/hazards/{hazard_id}", hazard_id=hazard_id)
+    return _path("hazards.detail", hazard_id=hazard_id)
 
 
 def _local(moment: datetime, enterprise: Enterprise) -> datetime:
@@ -289,7 +287,7 @@ def _check_alert(session, point: RiskPoint, level: str, frequency_key: str, peri
     occurrence = f"{level}/{frequency_key}/{period.start:%Y%m%d%H%M}"
     return Alert(enterprise_id=point.enterprise_id, subject_type=CHECK, subject_id=point.id,
                  rung=rung, occurrence=occurrence, recipients=recipients, title=title, body=body,
-                 url=_path("risk_points.detail", f"/points/{point.id}", point_id=point.id),
+                 url=_path("risk_points.detail", point_id=point.id),
                  department_id=point.department_id,
                  mobiles=[u.mobile for u in recipients if u.mobile])
 

@@ -1,5 +1,5 @@
 """Inbox, the push control and devices, group robots, ladder times and the delivery log."""
-from flask import abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,10 +7,11 @@ from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import row_id
 from blueprints.common.web import render
-from blueprints.notifications import bp, escalation, services
-from blueprints.notifications.models import (Notification, PushSubscription, RobotPlatform,
-                                             RobotWebhook)
+from blueprints.notifications import escalation, services
+from blueprints.notifications.models import Notification, PushSubscription, RobotPlatform, RobotWebhook
 from blueprints.org.models import Department, Role
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 MANAGERS = (Role.ADMIN, Role.SAFETY_DIRECTOR)
 managers_only = roles_required(*MANAGERS)
@@ -139,7 +140,7 @@ def delete_robot(robot_id: int):
 
 
 LADDER_FIELDS = ("remind_before_hours", "director_after_hours", "unassigned_officer_hours",
-                 "unassigned_director_hours", "verify_director_hours")
+                 "unassigned_director_hours", "verify_director_hours", "check_dept_head_hours")
 
 
 @bp.route("/escalation", methods=["GET", "POST"])

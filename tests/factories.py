@@ -136,7 +136,7 @@ def make_hazard(ent, reporter=None, state=None, grade="general", assignee=None, 
     from datetime import timedelta
 
     from blueprints.common import clock
-    from blueprints.hazards.services import HazardReport, report_hazard
+    from blueprints.hazards.transitions import HazardReport, report_hazard
     hazard = report_hazard(reporter or ent.worker, HazardReport(
         description=kw.pop("description", "压力表指针抖动"),
         department_id=(department or ent.department).id,

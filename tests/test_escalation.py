@@ -10,7 +10,7 @@ from sqlalchemy import select
 from blueprints.common import clock
 from blueprints.common.cli import make_vapid_keys
 from blueprints.common.extensions import db
-from blueprints.hazards import services as hazards
+from blueprints.hazards import transitions
 from blueprints.hazards.models import Hazard, RegulatorReport
 from blueprints.inspections import services as inspections
 from blueprints.notifications import escalation, services
@@ -95,7 +95,7 @@ def test_general_hazard_climbs_every_rung_once(app, wired, endpoint):
     head and the director again at the right times, each exactly once per channel?"""
     ent = wired
     with clock.frozen(at(0)):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description="压力<0.5MPa，阀门泄漏", department_id=ent.department.id))
         db.session.commit()
     hid = hazard.id
@@ -109,7 +109,7 @@ def test_general_hazard_climbs_every_rung_once(app, wired, endpoint):
 
     deadline = clock.to_utc(START + timedelta(days=4))
     with clock.frozen(at(25)):
-        hazards.assign(db.session.get(Hazard, hid), ent.dept_head, ent.worker, deadline)
+        transitions.assign(db.session.get(Hazard, hid), ent.dept_head, ent.worker, deadline)
         db.session.commit()
     run_twice(at(25))
     assert inbox(hid)[("event:assigned", ent.worker.id)] == 1
@@ -142,7 +142,7 @@ def test_major_hazard_daily_rung_regulator_rung_and_closing(app, wired, endpoint
     every day, an extension a fresh start, and does closing stop it all?"""
     ent = wired
     with clock.frozen(at(0)):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description="液氨储罐安全阀失效", department_id=ent.department.id, grade="major"))
         db.session.commit()
     hid = hazard.id
@@ -160,7 +160,7 @@ def test_major_hazard_daily_rung_regulator_rung_and_closing(app, wired, endpoint
         db.session.add(RegulatorReport(enterprise_id=ent.enterprise.id, hazard_id=hid,
                                        reported_at=clock.now(), reported_by_id=ent.director.id,
                                        method="电话"))
-        hazards.assign(db.session.get(Hazard, hid), ent.director, ent.worker, deadline)
+        transitions.assign(db.session.get(Hazard, hid), ent.director, ent.worker, deadline)
         db.session.commit()
     for day in (2, 3, 4):
         run_twice(START + timedelta(days=day, hours=1))
@@ -195,7 +195,7 @@ def test_times_are_the_enterprises_own(app, wired):
                                       director_after_hours=24, unassigned_officer_hours=1,
                                       unassigned_director_hours=24, check_dept_head_hours=8))
     with clock.frozen(at(0)):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description="护栏缺失", department_id=ent.department.id))
         db.session.commit()
     run_twice(at(1))
@@ -207,7 +207,7 @@ def test_two_passes_in_parallel_send_once(app, wired, endpoint):
     """Do two escalation passes started at the same moment in two threads send nothing twice?"""
     ent = wired
     with clock.frozen(at(0)):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description="配电室挡鼠板缺失", department_id=ent.department.id, grade="major"))
         db.session.commit()
     hid = hazard.id
@@ -239,7 +239,7 @@ def test_failing_channel_does_not_stop_the_others(app, wired, endpoint):
     ent = wired
     endpoint.answer("/wecom", (200, {"errcode": 93000, "errmsg": "invalid webhook url"}))
     with clock.frozen(at(0)):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description="叉车灯光不亮", department_id=ent.department.id, grade="major"))
         db.session.commit()
     run_twice(at(1))
@@ -255,7 +255,7 @@ def test_fix_waiting_for_verification_reaches_the_director(app, ent):
     with clock.frozen(at(0)):
         hazard = factories.make_hazard(ent, state="rectified", rectifier=ent.dept_head,
                                        assignee=ent.dept_head)
-        fix = hazards.add_event(hazard, "rectified", ent.dept_head, note="已修复")
+        fix = transitions.add_event(hazard, "rectified", ent.dept_head, note="已修复")
         db.session.commit()
     hid = hazard.id
     run_twice(at(23))
@@ -265,7 +265,7 @@ def test_fix_waiting_for_verification_reaches_the_director(app, ent):
     assert {d.occurrence for d in hazard_rows(Delivery, hid) if d.rung == "verify_director"} == {
         str(fix.id)}
     with clock.frozen(at(30)):
-        hazards.reject(db.session.get(Hazard, hid), ent.safety_officer, "不合格")
+        transitions.reject(db.session.get(Hazard, hid), ent.safety_officer, "不合格")
         db.session.commit()
     run_twice(at(60))
     assert inbox(hid)[("verify_director", ent.director.id)] == 1  # nothing awaits verification
@@ -278,7 +278,7 @@ def test_regulator_rung_counts_from_the_regrade_to_major(app, ent):
         hazard = factories.make_hazard(ent)
         db.session.commit()
     with clock.frozen(at(48)):
-        hazards.change_grade(hazard, ent.safety_officer, "major", "需停产", ["stop_production"])
+        transitions.change_grade(hazard, ent.safety_officer, "major", "需停产", ["stop_production"])
         db.session.commit()
     run_twice(START.replace(hour=23, minute=59) + timedelta(days=2))
     assert ("regulator_report", ent.director.id) not in inbox(hazard.id)

@@ -6,7 +6,7 @@ import pytest
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards import permissions, services
+from blueprints.hazards import permissions, queries, transitions
 from blueprints.hazards.models import DeadlineExtension, RectificationPlan
 from blueprints.hazards.permissions import InvalidTransition, PermissionDenied, can
 from blueprints.org.models import Role
@@ -100,7 +100,7 @@ def test_rectifier_cannot_verify(ent):
     assert not can(ent.dept_head, "verify", hazard)
     assert can(ent.safety_officer, "verify", hazard)
     with pytest.raises(PermissionDenied):
-        services.verify(hazard, ent.dept_head, "好")
+        transitions.verify(hazard, ent.dept_head, "好")
 
 
 def test_director_who_rectified_a_major_hazard_cannot_verify_it(ent):
@@ -115,7 +115,7 @@ def test_other_departments_head_is_refused(ent, people):
     for action in ("view", "assign", "rectify", "verify"):
         assert not can(people["other_dept_head"], action, hazard), action
     with pytest.raises(PermissionDenied):
-        services.assign(hazard, people["other_dept_head"], ent.worker2,
+        transitions.assign(hazard, people["other_dept_head"], ent.worker2,
                         clock.now() + timedelta(days=1))
 
 
@@ -135,7 +135,7 @@ def test_major_hazard_rectify_waits_for_approved_plan(ent):
     hazard = _hazard(ent, "assigned", "major", _plan)
     assert not can(ent.worker, "rectify", hazard)
     with pytest.raises(InvalidTransition):
-        services.rectify(hazard, ent.worker, "x", photo_id=None)
+        transitions.rectify(hazard, ent.worker, "x", photo_id=None)
     hazard.plans[0].status = "approved"
     assert can(ent.worker, "rectify", hazard)
 
@@ -153,5 +153,5 @@ def test_visible_query_matches_sees(ent, people):
                factories.make_hazard(ent, reporter=people["outsider"], team=people["outsider"].team_id,
                                      department=people["other_dept_head"].department)]
     for role, user in people.items():
-        listed = set(db.session.scalars(services.visible(user)))
+        listed = set(db.session.scalars(queries.visible(user)))
         assert listed == {h for h in hazards if permissions.sees(user, h)}, role

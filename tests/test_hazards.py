@@ -7,9 +7,8 @@ from sqlalchemy import func, select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards import services
-from blueprints.hazards.models import (DeadlineExtension, Hazard, HazardEvent,
-                                       RectificationPlan)
+from blueprints.hazards import queries, transitions
+from blueprints.hazards.models import DeadlineExtension, Hazard, HazardEvent, RectificationPlan
 from blueprints.inspections.models import Inspection
 from tests import factories
 
@@ -74,7 +73,7 @@ def test_full_loop_report_assign_rectify_verify(client, auth, ent):
         assert hazard.state == "closed" and hazard.closed_at is not None
 
         page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
-    kinds = [e.kind for e in services.timeline(hazard)]
+    kinds = [e.kind for e in queries.timeline(hazard)]
     assert kinds == ["reported", "assigned", "rectified", "verified"]
     for label in ("已上报", "已交办", "已整改", "已验收销号", "复查合格", "更换垫片", "今天处理"):
         assert label in page, label
@@ -204,7 +203,7 @@ def _regulator_case(client, auth, ent, reported_local):
 def test_regulator_report_on_the_same_day_is_not_flagged(client, auth, ent):
     """Is a major hazard reported before local midnight on the day it was found not flagged?"""
     hazard, page = _regulator_case(client, auth, ent, datetime(2026, 3, 10, 23, 50, tzinfo=SHANGHAI))
-    assert services.reported_on_time(hazard) is True
+    assert queries.reported_on_time(hazard) is True
     assert "未当天上报" not in page and "省隐患直报系统" in page
 
 
@@ -212,7 +211,7 @@ def test_regulator_report_next_day_is_flagged(client, auth, ent):
     """Is a report made the next local day flagged 未当天上报 (though still the same UTC day)?"""
     # 00:10 in Shanghai on the 11th is 16:10 UTC on the 10th.
     hazard, page = _regulator_case(client, auth, ent, datetime(2026, 3, 11, 0, 10, tzinfo=SHANGHAI))
-    assert services.reported_on_time(hazard) is False
+    assert queries.reported_on_time(hazard) is False
     assert "未当天上报" in page
 
 
@@ -220,9 +219,9 @@ def test_unreported_major_hazard_is_flagged_after_its_day(client, auth, ent):
     """Is a major hazard with no report flagged only once its day is over?"""
     with clock.frozen(MORNING):
         hazard = factories.make_hazard(ent, grade="major")
-        assert services.reported_on_time(hazard) is None
+        assert queries.reported_on_time(hazard) is None
     with clock.frozen(MORNING + timedelta(days=1)):
-        assert services.reported_on_time(hazard) is False
+        assert queries.reported_on_time(hazard) is False
 
 
 def test_rectification_is_idempotent_by_client_uuid(client, auth, ent):
@@ -256,7 +255,7 @@ def test_grade_change_needs_a_reason(client, auth, ent):
     assert act(client, hazard.id, "change_grade", grade="major", reason="符合重大隐患判定标准",
                criteria=["national_standard"]).status_code == 302
     assert hazard.grade == "major"
-    event = services.timeline(hazard)[-1]
+    event = queries.timeline(hazard)[-1]
     assert (event.kind, event.data, event.note) == (
         "grade_changed", {"old": "general", "new": "major", "criteria": ["national_standard"]},
         "符合重大隐患判定标准")
@@ -317,7 +316,8 @@ def test_worker_sees_only_own_and_team_hazards(client, auth, ent):
 
 
 def test_work_queue_for_director_only(client, auth, ent):
-    """Does the director's queue list what waits, and a worker's render nothing?"""
+    """Does the director's queue list what waits, on its page and his home, and a worker's
+    home show none?"""
     factories.make_hazard(ent, state="rectified", description="待复查的隐患")
     factories.make_hazard(ent, grade="major", description="新的重大隐患")
     db.session.add(Inspection(enterprise_id=ent.enterprise.id, risk_point_id=ent.point.id,
@@ -329,13 +329,11 @@ def test_work_queue_for_director_only(client, auth, ent):
     page = client.get("/hazards/queue").get_data(as_text=True)
     assert "待复查的隐患" in page and "新的重大隐患" in page
     assert "未扫码的检查" in page and ent.point.name in page
-    with client.application.test_request_context():
-        from flask import render_template_string
-        from flask_login import login_user
-        login_user(ent.worker)
-        assert render_template_string('{% include "hazards/_work_queue.html" %}').strip() == ""
-        login_user(ent.director)
-        assert "待复查的隐患" in render_template_string('{% include "hazards/_work_queue.html" %}')
+    assert "待复查的隐患" in client.get("/home").get_data(as_text=True)
+    auth.logout()
+    as_user(auth, ent.worker)
+    home = client.get("/home").get_data(as_text=True)
+    assert "hz-queue" not in home and "待复查的隐患" not in home
 
 
 def test_bad_photo_is_refused_with_a_message(client, auth, ent):
@@ -368,7 +366,7 @@ def test_major_hazard_does_not_close_without_the_regulator_report(client, auth, 
     assert act(client, hazard.id, "verify", note="复查合格",
                unreported_reason="省系统故障，已电话报告，书面报告补录").status_code == 302
     assert hazard.state == "closed"
-    assert services.timeline(hazard)[-1].data == {
+    assert queries.timeline(hazard)[-1].data == {
         "unreported_reason": "省系统故障，已电话报告，书面报告补录"}
     page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
     assert "省系统故障，已电话报告，书面报告补录" in page and "未上报监管部门" in page
@@ -382,7 +380,7 @@ def test_major_hazard_with_a_regulator_report_closes_without_a_reason(client, au
     as_user(auth, ent.director)
     assert "unreported_reason" not in client.get(f"/hazards/{general.id}/verify").get_data(as_text=True)
     assert act(client, general.id, "verify").status_code == 302
-    services.record_regulator_report(hazard, ent.director, clock.now(), "电话")
+    transitions.record_regulator_report(hazard, ent.director, clock.now(), "电话")
     db.session.commit()
     assert "unreported_reason" not in client.get(f"/hazards/{hazard.id}/verify").get_data(as_text=True)
     assert act(client, hazard.id, "verify").status_code == 302 and hazard.state == "closed"
@@ -411,21 +409,21 @@ def test_regrade_to_major_records_who_when_and_why(client, auth, ent):
         assert hazard.grade == "major" and hazard.judged_major_at == clock.now()
         assert hazard.judged_major_by_id == ent.safety_officer.id
         assert hazard.major_criteria == [CRITERION, "costly"] and hazard.major_basis == "需停车检修"
-        event = services.timeline(hazard)[-1]
+        event = queries.timeline(hazard)[-1]
         assert event.data["criteria"] == [CRITERION, "costly"]
-        assert services.reported_on_time(hazard) is None  # its day is still running
+        assert queries.reported_on_time(hazard) is None  # its day is still running
         page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
     assert "需要全部或局部停产停业" in page and "需要较多资金" in page
     assert "2026-03-12 10:00" in page and ent.safety_officer.name in page
     with clock.frozen(regraded + timedelta(days=1)):
-        assert services.reported_on_time(hazard) is False
+        assert queries.reported_on_time(hazard) is False
 
 
 def test_hazard_reported_as_major_is_judged_at_report_time(ent):
     """Is a hazard reported as major judged major by its reporter when it was found?"""
     hazard = factories.make_hazard(ent, grade="major")
     assert (hazard.judged_major_at, hazard.judged_major_by_id) == (hazard.found_at, ent.worker.id)
-    services.change_grade(hazard, ent.safety_officer, "general", "误报")
+    transitions.change_grade(hazard, ent.safety_officer, "general", "误报")
     assert hazard.judged_major_at is None and hazard.major_criteria == []
 
 

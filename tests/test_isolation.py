@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards import services as hazards
+from blueprints.hazards import transitions
 from blueprints.inspections import services as inspections
 from blueprints.inspections.models import Inspection, InspectionAnswer
 from blueprints.org.models import User
@@ -79,7 +79,7 @@ def _with_records(**enterprise_kw):
     db.session.add(InspectionAnswer(enterprise_id=s.enterprise.id, inspection_id=inspection.id,
                                     item_id=version.items[0].id, result="abnormal",
                                     note="压力表失灵", photo_id=photo.id))
-    hazards.report_hazard(s.worker, hazards.HazardReport(
+    transitions.report_hazard(s.worker, transitions.HazardReport(
         description="压力表失灵", department_id=s.department.id, team_id=s.team.id,
         risk_point_id=s.point.id, inspection_id=inspection.id, photo_id=photo.id))
     db.session.commit()

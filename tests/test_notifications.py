@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards import services as hazards
+from blueprints.hazards import transitions
 from blueprints.notifications import services
 from blueprints.notifications.escalation import settings_for
 from blueprints.notifications.models import Notification
@@ -15,7 +15,7 @@ from tests import factories
 
 
 def report(ent, grade="general"):
-    hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+    hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
         description="压力<0.5MPa", department_id=ent.department.id, grade=grade))
     db.session.commit()
     return hazard
@@ -31,7 +31,7 @@ def test_at_once_alerts_follow_the_hazards_life(app, ent):
     assert [n.rung for n in rows(ent.director)] == ["event:new_major"]
     assert [n.rung for n in rows(ent.principal)] == ["event:new_major"]
     assert rows(ent.worker) == []  # the reporter made it
-    hazards.assign(hazard, ent.director, ent.worker, clock.now() + timedelta(days=3))
+    transitions.assign(hazard, ent.director, ent.worker, clock.now() + timedelta(days=3))
     db.session.commit()
     assert [n.rung for n in rows(ent.worker)] == ["event:assigned"]
     assert [n.rung for n in rows(ent.director)] == ["event:new_major"]  # the director assigned it
@@ -106,15 +106,15 @@ def test_department_head_is_told_of_a_new_hazard_and_a_regrade_to_major(app, ent
     hazard = report(ent)
     assert [n.rung for n in rows(ent.dept_head)] == ["event:reported"]
     assert rows(other_head) == [] and rows(ent.safety_officer) == []
-    hazards.change_grade(hazard, ent.safety_officer, "major", "需停产", ["stop_production"])
+    transitions.change_grade(hazard, ent.safety_officer, "major", "需停产", ["stop_production"])
     db.session.commit()
     assert [n.rung for n in rows(ent.dept_head)] == ["event:reported", "event:new_major"]
     assert "重大隐患" in rows(ent.dept_head)[-1].title
     assert [n.rung for n in rows(ent.safety_officer)] == []  # the officer regraded it
-    hazards.change_grade(hazard, ent.safety_officer, "general", "误判")
+    transitions.change_grade(hazard, ent.safety_officer, "general", "误判")
     db.session.commit()
     assert len(rows(ent.dept_head)) == 2  # a regrade to general is no news to him
-    hazards.report_hazard(ent.dept_head, hazards.HazardReport(
+    transitions.report_hazard(ent.dept_head, transitions.HazardReport(
         description="他自己报的", department_id=ent.department.id))
     db.session.commit()
     assert len(rows(ent.dept_head)) == 2
@@ -126,7 +126,7 @@ def test_fix_by_the_department_head_reaches_someone_who_may_verify(app, ent):
     hazard = factories.make_hazard(ent, state="assigned", assignee=ent.dept_head)
     db.session.commit()
     photo = save_photo(factories.jpeg_bytes(), ent.enterprise.id, ent.dept_head.id)
-    hazards.rectify(hazard, ent.dept_head, "已修复", photo_id=photo.id)
+    transitions.rectify(hazard, ent.dept_head, "已修复", photo_id=photo.id)
     db.session.commit()
     told = {n.user_id for n in db.session.scalars(select(Notification).where(
         Notification.rung == "event:rectified"))}
@@ -163,7 +163,7 @@ def test_the_missed_check_wait_is_an_escalation_time(app, client, auth, ent):
 
 def test_a_hazard_nobody_may_assign_reaches_the_director(app, ent):
     """When the hazard's department has no head to assign it, is the director told at once?"""
-    hazards.report_hazard(ent.worker, hazards.HazardReport(
+    transitions.report_hazard(ent.worker, transitions.HazardReport(
         description="消防通道堵塞", department_id=ent.safety_officer.department_id))
     db.session.commit()
     assert [n.rung for n in rows(ent.director)] == ["event:reported"]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from blueprints.common import clock
 from blueprints.common.cli import make_vapid_keys
 from blueprints.common.extensions import db
-from blueprints.hazards import services as hazards
+from blueprints.hazards import transitions
 from blueprints.notifications import services
 from blueprints.notifications.channels import webpush
 from blueprints.notifications.models import Delivery, PushSubscription
@@ -65,7 +65,7 @@ def subscribe(client, auth, user, endpoint_url):
 
 def new_major_hazard(ent, description="液氨储罐压力<0.5MPa"):
     with clock.frozen(MOMENT):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description=description, department_id=ent.department.id, grade="major"))
         db.session.commit()
     return hazard

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards import services as hazards
+from blueprints.hazards import transitions
 from blueprints.notifications import services
 from blueprints.notifications.models import RobotWebhook
 from tests import push_endpoint
@@ -45,7 +45,7 @@ def test_escalation_posts_to_every_platform(app, client, auth, ent, endpoint):
     allows, with valid signatures?"""
     add_robots(client, auth, ent, endpoint)
     with clock.frozen(MOMENT):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description="液氨储罐安全阀失效", department_id=ent.department.id, grade="major"))
         db.session.commit()
         services.run_pass()
@@ -143,7 +143,7 @@ def test_department_robot_gets_only_its_department(app, client, auth, ent, endpo
                                 department_id=other_department.id, url=f"{endpoint.url}/tank"))
     db.session.commit()
     with clock.frozen(MOMENT):
-        hazards.report_hazard(ent.worker, hazards.HazardReport(
+        transitions.report_hazard(ent.worker, transitions.HazardReport(
             description="合成车间地面油污", department_id=ent.department.id, grade="major"))
         db.session.commit()
         services.run_pass()
@@ -158,7 +158,7 @@ def test_user_text_is_shown_not_rendered(app, client, auth, ent, endpoint):
     bold or HTML in DingTalk, and no address the chat apps would make a link of?"""
     add_robots(client, auth, ent, endpoint)
     with clock.frozen(MOMENT):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description=EVIL, department_id=ent.department.id, grade="major"))
         db.session.commit()
         services.run_pass()

@@ -13,7 +13,7 @@ from PIL import Image, ImageFile
 from sqlalchemy import event
 
 from blueprints.common.extensions import db
-from blueprints.hazards import services as hazards
+from blueprints.hazards import transitions
 from blueprints.inspections import services as inspections
 from blueprints.photos import services, storage
 from blueprints.photos.models import Photo
@@ -210,7 +210,7 @@ def _hazard_with_photos(ent):
     hazard = factories.make_hazard(ent, reporter=ent.worker, state="assigned", team=None,
                                    photo_id=report.id)
     fix = services.save_photo(jpeg(), ent.enterprise.id, ent.worker.id)
-    hazards.add_event(hazard, "rectified", ent.worker, note="已更换", photo_id=fix.id)
+    transitions.add_event(hazard, "rectified", ent.worker, note="已更换", photo_id=fix.id)
     db.session.commit()
     return report, fix
 

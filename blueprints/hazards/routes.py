@@ -1,4 +1,4 @@
-"""Hazard screens: list, report, detail with timeline, one small form per action, work queue."""
+"""Hazard screens: list, report, detail with timeline, one small form per action."""
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -15,7 +15,7 @@ from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id, page_number, row_id
 from blueprints.common.web import local_time, render
-from blueprints.hazards import forms, permissions, services
+from blueprints.hazards import forms, permissions, queries, transitions
 from blueprints.hazards.models import (
     MAJOR_CRITERIA,
     DecisionStatus,
@@ -24,7 +24,8 @@ from blueprints.hazards.models import (
     HazardGrade,
     HazardState,
 )
-from blueprints.hazards.services import HazardError, InvalidInput, PermissionDenied
+from blueprints.hazards.permissions import HazardError, PermissionDenied
+from blueprints.hazards.transitions import InvalidInput
 from blueprints.org.models import Department, User
 from blueprints.photos.services import PhotoRejected, save_upload
 from blueprints.risk_points.models import RiskPoint
@@ -44,9 +45,9 @@ def _inspection_url(inspection_id: int) -> str:
 
 @bp.app_context_processor
 def hazard_helpers():
-    """For every template, the dashboard's included work queue among them."""
-    return {"work_queue": services.work_queue, "can_hazard": permissions.can,
-            "hazard_overdue": services.is_overdue, "inspection_url": _inspection_url,
+    """For every template."""
+    return {"can_hazard": permissions.can,
+            "hazard_overdue": queries.is_overdue, "inspection_url": _inspection_url,
             "hazard_grades": {g.value: g for g in HazardGrade},
             "hazard_categories": {c.value: c for c in HazardCategory},
             "decision_labels": DECISION_LABELS, "major_criteria": MAJOR_CRITERIA}
@@ -72,7 +73,7 @@ def _photo(file_storage):
 
 @bp.route("/hazards")
 def list_hazards():
-    wanted = services.HazardFilter(
+    wanted = queries.HazardFilter(
         state=request.args.get("state", "") if request.args.get("state") in {s.value for s in HazardState} else "",
         grade=request.args.get("grade", "") if request.args.get("grade") in {g.value for g in HazardGrade} else "",
         category=request.args.get("category", "")
@@ -80,7 +81,7 @@ def list_hazards():
         department_id=request.args.get("department", type=row_id),
         overdue=request.args.get("overdue") == "1",
         page=request.args.get("page", 1, type=page_number))
-    page = services.search(current_user, wanted)
+    page = queries.search(current_user, wanted)
     departments = db.session.scalars(select(Department).where(
         Department.enterprise_id == current_user.enterprise_id).order_by(Department.name)).all()
     return render("hazards/list.html", "hazards/_list.html", page=page, wanted=wanted,
@@ -106,11 +107,11 @@ def _report_form():
 def report():
     form = _report_form()
     if form.validate_on_submit():
-        earlier = services.by_client_uuid(form.client_uuid.data)
+        earlier = queries.by_client_uuid(form.client_uuid.data)
         if earlier is not None and earlier.enterprise_id == current_user.enterprise_id:
             return redirect(url_for("hazards.detail", hazard_id=earlier.id))
         try:
-            hazard = services.report_from_form(current_user, services.ReportInput(
+            hazard = transitions.report_from_form(current_user, transitions.ReportInput(
                 description=form.description.data, location=form.location.data or "",
                 department_id=optional_id(form.department_id.data),
                 risk_point_id=optional_id(form.risk_point_id.data), category=form.category.data,
@@ -152,9 +153,9 @@ def detail(hazard_id):
     actions = [(name, page.label) for name, page in ACTION_PAGES.items()
                if permissions.can(current_user, name, hazard)]
     return render_template("hazards/detail.html", hazard=hazard, actions=actions,
-                           events=services.timeline(hazard),
-                           on_time=services.reported_on_time(hazard),
-                           overdue=services.is_overdue(hazard), event_labels=EVENT_LABELS)
+                           events=queries.timeline(hazard),
+                           on_time=queries.reported_on_time(hazard),
+                           overdue=queries.is_overdue(hazard), event_labels=EVENT_LABELS)
 
 
 EVENT_LABELS = {
@@ -178,7 +179,7 @@ EVENT_LABELS = {
 # --- one small form per action -----------------------------------------------------------------
 
 def _local_deadline(day):
-    return services.end_of_local_day(day, current_user.enterprise.timezone) if day else None
+    return queries.end_of_local_day(day, current_user.enterprise.timezone) if day else None
 
 
 def _person(value):
@@ -190,7 +191,7 @@ def _approve():
 
 
 def _people(hazard, form, field_name):
-    getattr(form, field_name).choices = forms.people_choices(services.assignable_people(hazard))
+    getattr(form, field_name).choices = forms.people_choices(queries.assignable_people(hazard))
 
 
 def _prepare_assign(hazard, form):
@@ -206,7 +207,7 @@ def _prepare_regulator(hazard, form):
 
 
 def _prepare_verify(hazard, form):
-    if not services.closing_needs_reason(hazard):
+    if not transitions.closing_needs_reason(hazard):
         del form.unreported_reason
 
 
@@ -228,55 +229,55 @@ class ActionPage:
 ACTION_PAGES: dict[str, ActionPage] = {
     "assign": ActionPage(
         _l("Assign"), forms.AssignForm,
-        lambda h, f: services.assign(h, current_user, _person(f.assignee_id.data),
+        lambda h, f: transitions.assign(h, current_user, _person(f.assignee_id.data),
                                      _local_deadline(f.deadline.data), f.note.data or ""),
         _l("Assigned."), _prepare_assign),
     "submit_plan": ActionPage(
         _l("Submit 五定 plan"), forms.PlanForm,
-        lambda h, f: services.submit_plan(h, current_user, services.PlanData(
+        lambda h, f: transitions.submit_plan(h, current_user, transitions.PlanData(
             measures=f.measures.data, responsible_user_id=optional_id(f.responsible_user_id.data),
             funds=f.funds.data, deadline=_local_deadline(f.deadline.data),
             contingency_plan=f.contingency_plan.data)),
         _l("Plan submitted for approval."), lambda h, f: _people(h, f, "responsible_user_id")),
     "approve_plan": ActionPage(
         _l("Decide on the 五定 plan"), forms.DecisionForm,
-        lambda h, f: services.decide_plan(h, current_user, _approve(), f.note.data or ""),
+        lambda h, f: transitions.decide_plan(h, current_user, _approve(), f.note.data or ""),
         _l("Decision recorded."), decision=True),
     "rectify": ActionPage(
         _l("Record rectification"), forms.RectifyForm,
-        lambda h, f: services.rectify(h, current_user, f.measure.data, _rectify_photo(h, f),
+        lambda h, f: transitions.rectify(h, current_user, f.measure.data, _rectify_photo(h, f),
                                       f.client_uuid.data or None),
         _l("Rectification recorded."), multipart=True),
     "request_extension": ActionPage(
         _l("Ask for more time"), forms.ExtensionForm,
-        lambda h, f: services.request_extension(h, current_user, _local_deadline(f.new_deadline.data),
+        lambda h, f: transitions.request_extension(h, current_user, _local_deadline(f.new_deadline.data),
                                                 f.reason.data),
         _l("Extension requested.")),
     "decide_extension": ActionPage(
         _l("Decide on the extension"), forms.DecisionForm,
-        lambda h, f: services.decide_extension(h, current_user, _approve(), f.note.data or ""),
+        lambda h, f: transitions.decide_extension(h, current_user, _approve(), f.note.data or ""),
         _l("Decision recorded."), decision=True),
     "verify": ActionPage(
         _l("Verify and close"), forms.VerifyForm,
-        lambda h, f: services.verify(h, current_user, f.note.data or "", _verify_photo(h, f),
+        lambda h, f: transitions.verify(h, current_user, f.note.data or "", _verify_photo(h, f),
                                      f.data.get("unreported_reason") or ""),
         _l("Verified and closed."), _prepare_verify, multipart=True),
     "reject": ActionPage(
         _l("Reject rectification"), forms.RejectForm,
-        lambda h, f: services.reject(h, current_user, f.reason.data),
+        lambda h, f: transitions.reject(h, current_user, f.reason.data),
         _l("Sent back to the responsible person.")),
     "change_grade": ActionPage(
         _l("Change grade"), forms.GradeForm,
-        lambda h, f: services.change_grade(h, current_user, f.grade.data, f.reason.data,
+        lambda h, f: transitions.change_grade(h, current_user, f.grade.data, f.reason.data,
                                            f.criteria.data or []),
         _l("Grade changed.")),
     "change_category": ActionPage(
         _l("Change category"), forms.CategoryForm,
-        lambda h, f: services.change_category(h, current_user, f.category.data, f.reason.data),
+        lambda h, f: transitions.change_category(h, current_user, f.category.data, f.reason.data),
         _l("Category changed.")),
     "record_regulator_report": ActionPage(
         _l("Record report to regulator"), forms.RegulatorForm,
-        lambda h, f: services.record_regulator_report(h, current_user,
+        lambda h, f: transitions.record_regulator_report(h, current_user,
                                                       _regulator_time(f.reported_at.data),
                                                       f.method.data, f.note.data or ""),
         _l("Report to the regulator recorded."), _prepare_regulator),
@@ -286,7 +287,7 @@ ACTION_PAGES: dict[str, ActionPage] = {
 def _rectify_photo(hazard, form):
     # Check first, so that a refused rectification stores no photo; a repeat of a
     # recorded submission stores none either (the service answers with the first).
-    if services.rectification_by_uuid(form.client_uuid.data):
+    if queries.rectification_by_uuid(form.client_uuid.data):
         return None
     permissions.check(current_user, "rectify", hazard)
     return _photo(form.photo.data)
@@ -345,8 +346,3 @@ def _refusal(refused, code=None):
     return render("error.html", "_error.html", code=code, message=refused.message), code
 
 
-# --- the work queue ----------------------------------------------------------------------------
-
-@bp.route("/hazards/queue")
-def queue():
-    return render_template("hazards/queue.html", queue=services.work_queue(current_user))

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards import services as hazard_services
+from blueprints.hazards import transitions as hazard_transitions
 from blueprints.hazards.models import Hazard
 from blueprints.inspections import due
 from blueprints.inspections.models import Inspection, InspectionAnswer, Scan
@@ -246,8 +246,8 @@ def submit_check(user: User, point: RiskPoint, level: str, frequency_key: str,
             enterprise_id=user.enterprise_id, inspection_id=inspection.id, item_id=item.id,
             result=answer.result, note=note, photo_id=photo_id))
         if answer.result == ABNORMAL:
-            hazards.append(hazard_services.report_hazard(user, hazard_services.HazardReport(
-                description=hazard_services.abnormal_item_description(item.text, note),
+            hazards.append(hazard_transitions.report_hazard(user, hazard_transitions.HazardReport(
+                description=hazard_transitions.abnormal_item_description(item.text, note),
                 department_id=point.department_id, team_id=point.team_id,
                 risk_point_id=point.id, inspection_id=inspection.id, checklist_item_id=item.id,
                 location=point.location, photo_id=photo_id, found_at=done_at,

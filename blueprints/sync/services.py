@@ -16,7 +16,8 @@ from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id
 from blueprints.hazards import permissions as hazard_permissions
-from blueprints.hazards import services as hazards
+from blueprints.hazards import queries as hazard_queries
+from blueprints.hazards import transitions as hazard_transitions
 from blueprints.hazards.models import Hazard, HazardState
 from blueprints.inspections import forms as check_forms
 from blueprints.inspections import services as inspections
@@ -164,14 +165,14 @@ def _hazard_url(hazard: Hazard) -> str:
     return url_for("hazards.detail", hazard_id=hazard.id)
 
 
-@kind("hazard_report", "hazards.report", hazards.by_client_uuid)
+@kind("hazard_report", "hazards.report", hazard_queries.by_client_uuid)
 def _hazard_report(sub: Submission) -> Outcome:
     """The report form's fields, checked by the same service as the report screen."""
-    existing = hazards.by_client_uuid(sub.client_uuid)
+    existing = hazard_queries.by_client_uuid(sub.client_uuid)
     if existing is not None and existing.enterprise_id == sub.user.enterprise_id:
         return Outcome(existing.id, _hazard_url(existing))
     try:
-        hazard = hazards.report_from_form(sub.user, hazards.ReportInput(
+        hazard = hazard_transitions.report_from_form(sub.user, hazard_transitions.ReportInput(
             description=sub.fields.get("description", "")[:2000],
             location=sub.fields.get("location", "")[:200],
             department_id=optional_id(sub.fields.get("department_id")),
@@ -189,7 +190,7 @@ def _photo_id(sub: Submission, name: str) -> int | None:
     return photo.id if photo else None
 
 
-@kind("rectification", "hazards.act", hazards.rectification_by_uuid)
+@kind("rectification", "hazards.act", hazard_queries.rectification_by_uuid)
 def _rectification(sub: Submission) -> Outcome:
     """A rectification recorded offline. If meanwhile someone else moved the hazard on
     (verified, closed), it cannot be stored as a rectification: 409, and the user is told."""
@@ -200,13 +201,13 @@ def _rectification(sub: Submission) -> Outcome:
         raise Rejected(_l("This hazard is not known."), 404)
     photo_id = None
     try:
-        if hazards.rectification_by_uuid(sub.client_uuid) is None:
+        if hazard_queries.rectification_by_uuid(sub.client_uuid) is None:
             if hazard.state != HazardState.ASSIGNED.value:
                 raise Rejected(_l("Meanwhile this hazard became “%(state)s”, so your rectification was not recorded. Please look at the hazard.", state=hazard.state_enum.label), 409)
             # Checked before the photo is stored, so that a refusal leaves no photo behind.
             hazard_permissions.check(sub.user, "rectify", hazard)
             photo_id = _photo_id(sub, "photo")
-        hazards.rectify(hazard, sub.user, sub.fields.get("measure", "")[:2000], photo_id,
+        hazard_transitions.rectify(hazard, sub.user, sub.fields.get("measure", "")[:2000], photo_id,
                         sub.client_uuid)
     except hazard_permissions.PermissionDenied as refused:
         raise Rejected(refused, 403)

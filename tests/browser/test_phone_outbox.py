@@ -9,8 +9,18 @@ from PIL import Image
 from blueprints.inspections.models import Inspection
 from tests import factories
 from tests.browser.conftest import login, screenshot
-from tests.browser.test_pwa import (badge, controlled, fill_check, logout, ready_offline, seed,
-                                    server_count, submit_queued, wait_for_server, wait_until)
+from tests.browser.test_pwa import (
+    badge,
+    controlled,
+    fill_check,
+    logout,
+    ready_offline,
+    seed,
+    server_count,
+    submit_queued,
+    wait_for_server,
+    wait_until,
+)
 
 
 def worker_on_the_phone(live, phone):
@@ -217,3 +227,30 @@ def test_a_refused_rectification_reopens_at_its_own_form(live, phone, broken_pho
     page.click("form[data-outbox=rectification] button[type=submit]")
     page.wait_for_url(f"**{hazard_url}")
     assert server_count(live, HazardEvent, client_uuid=uuid) == 1
+
+
+# IndexedDB refuses every write, as when the phone's storage is full; what the page shows
+# in its notices is kept in sessionStorage, to be read after the form has gone.
+REFUSING_STORAGE = """
+IDBObjectStore.prototype.put = function () { throw new DOMException('full', 'QuotaExceededError'); };
+document.addEventListener('DOMContentLoaded', () => {
+  const notices = document.getElementById('outbox-notices');
+  if (notices) new MutationObserver(() => sessionStorage.setItem('notices', notices.textContent))
+    .observe(notices, {childList: true});
+});
+"""
+
+
+def test_a_phone_that_cannot_keep_the_record_says_so_and_sends_it_directly(live, phone):
+    """When IndexedDB refuses the record (storage full, private mode), is the check not lost
+    behind a disabled button: does the phone say it could not keep it, and send the form
+    the ordinary way?"""
+    data, page = worker_on_the_phone(live, phone)
+    page.add_init_script(REFUSING_STORAGE)
+    page.goto(f"{live.url}/points/{data.point_id}/check")
+    fill_check(page, data)
+    with page.expect_navigation():
+        page.click("#check-form button[type=submit]")
+    page.wait_for_url("**/inspections/*")
+    assert server_count(live, Inspection) == 1
+    assert "本机无法保存这条记录" in page.evaluate("sessionStorage.getItem('notices')")

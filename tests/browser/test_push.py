@@ -7,7 +7,7 @@ from datetime import timedelta
 from blueprints.common import clock
 from blueprints.common.cli import make_vapid_keys
 from blueprints.common.extensions import db
-from blueprints.hazards import services as hazards
+from blueprints.hazards import transitions
 from blueprints.notifications import services
 from tests import factories
 from tests.browser.conftest import PHONE, assert_no_sideways_scroll, login, screenshot
@@ -20,10 +20,10 @@ NOTIFICATIONS = """() => navigator.serviceWorker.ready
 def overdue_major_hazard(ent):
     """A major hazard found three days ago, due yesterday, never reported to the regulator."""
     with clock.frozen(clock.now() - timedelta(days=3)):
-        hazard = hazards.report_hazard(ent.worker, hazards.HazardReport(
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
             description="液氨储罐区压力表指针抖动，读数>1.6MPa", location="罐区东侧",
             department_id=ent.department.id, grade="major"))
-        hazards.assign(hazard, ent.director, ent.worker, clock.now() + timedelta(days=2))
+        transitions.assign(hazard, ent.director, ent.worker, clock.now() + timedelta(days=2))
     db.session.commit()
     return hazard.id
 

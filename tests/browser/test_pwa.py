@@ -12,8 +12,14 @@ from blueprints.common.extensions import db
 from blueprints.inspections.models import Inspection, Scan
 from blueprints.photos.models import Photo
 from tests import factories
-from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, PHONE, assert_no_sideways_scroll,
-                                    login, screenshot)
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    assert_no_sideways_scroll,
+    login,
+    screenshot,
+)
 
 
 def seed(live) -> SimpleNamespace:

@@ -1,15 +1,13 @@
-"""The hazard's life. Plain data in, rows out; the caller commits."""
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+"""The hazard's life: each step checks, changes, appends an event and flushes; the caller
+commits. Plain data in, rows out."""
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
@@ -25,19 +23,14 @@ from blueprints.hazards.models import (
     RectificationPlan,
     RegulatorReport,
 )
-from blueprints.hazards.permissions import (  # noqa: F401  (the errors are re-exported)
-    SAFETY,
-    SEES_ALL,
+from blueprints.hazards.permissions import (
     HazardError,
-    InvalidTransition,
-    PermissionDenied,
-    can,
     check,
     pending_extension,
     pending_plan,
 )
-from blueprints.inspections.models import Inspection
-from blueprints.org.models import Department, Enterprise, Role, User
+from blueprints.hazards.queries import by_client_uuid, rectification_by_uuid
+from blueprints.org.models import Department, User
 from blueprints.risk_points.models import RiskPoint
 
 
@@ -55,12 +48,6 @@ class HazardReport:
     category: str = HazardCategory.ONSITE.value
     found_at: datetime | None = None      # the phone's time when made offline
     client_uuid: str | None = None
-
-
-def by_client_uuid(client_uuid: str | None) -> Hazard | None:
-    if not client_uuid:
-        return None
-    return db.session.scalar(select(Hazard).where(Hazard.client_uuid == client_uuid))
 
 
 def add_event(hazard: Hazard, kind: str, actor: User, note: str = "", photo_id: int | None = None,
@@ -139,8 +126,6 @@ def report_from_form(reporter: User, data: ReportInput, save_photo=lambda: None)
         found_at=data.found_at))
 
 
-# --- the hazard's life after the report ------------------------------------------------------
-
 class InvalidInput(HazardError):
     """Bad input: the message says what to fix (400); `field` names the form field."""
 
@@ -166,12 +151,6 @@ def _active_colleague(hazard: Hazard, user: User | None, field: str) -> User:
     if user is None or user.enterprise_id != hazard.enterprise_id or not user.active:
         raise InvalidInput(_l("Choose an active person of this enterprise."), field)
     return user
-
-
-def end_of_local_day(day: date, tz_name: str) -> datetime:
-    """A deadline given as a day means the end of that day where the enterprise is."""
-    local = datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz_name))
-    return clock.to_utc(local)
 
 
 def assign(hazard: Hazard, actor: User, assignee: User | None, deadline: datetime | None,
@@ -280,12 +259,6 @@ def decide_plan(hazard: Hazard, actor: User, approve: bool, note: str = "") -> R
     return plan
 
 
-def rectification_by_uuid(client_uuid: str | None) -> HazardEvent | None:
-    if not client_uuid:
-        return None
-    return db.session.scalar(select(HazardEvent).where(HazardEvent.client_uuid == client_uuid))
-
-
 def rectify(hazard: Hazard, actor: User, measure: str, photo_id: int | None,
             client_uuid: str | None = None) -> HazardEvent:
     """A repeat of the same client UUID returns the first event and changes nothing."""
@@ -377,161 +350,3 @@ def record_regulator_report(hazard: Hazard, actor: User, reported_at: datetime |
     add_event(hazard, "regulator_reported", actor, note=note.strip(), method=method,
               reported_at=reported_at.isoformat())
     return report
-
-
-def _local_day(moment: datetime, hazard: Hazard) -> date:
-    return clock.to_local(moment, hazard_timezone(hazard)).date()
-
-
-def hazard_timezone(hazard: Hazard) -> str:
-    return db.session.get(Enterprise, hazard.enterprise_id).timezone
-
-
-def reported_on_time(hazard: Hazard) -> bool | None:
-    """Shandong's 当天直报: a major hazard reaches the regulator on the (enterprise-local)
-    day it was judged major (when reported as major, or regraded). None while that day is
-    still running and nothing is recorded; not asked of general hazards (None)."""
-    if not hazard.is_major:
-        return None
-    judged_day = _local_day(hazard.judged_major_at, hazard)
-    if hazard.regulator_reports:
-        return _local_day(hazard.regulator_reports[0].reported_at, hazard) <= judged_day
-    return None if _local_day(clock.now(), hazard) <= judged_day else False
-
-
-def is_overdue(hazard: Hazard) -> bool:
-    return (hazard.state != HazardState.CLOSED.value and hazard.deadline is not None
-            and hazard.deadline < clock.now())
-
-
-# --- lists and the work queue ----------------------------------------------------------------
-
-HAZARDS_PER_PAGE = 20
-QUEUE_LIMIT = 50
-NO_SCAN_DAYS = 7
-
-
-def visible(user: User):
-    """The hazards the user may see, as a statement (mirrors permissions.sees)."""
-    stmt = select(Hazard).where(Hazard.enterprise_id == user.enterprise_id)
-    if user.has_role(*SEES_ALL):
-        return stmt
-    mine = [Hazard.reported_by_id == user.id, Hazard.assignee_id == user.id,
-            Hazard.rectified_by_id == user.id]
-    if user.team_id is not None:
-        mine.append(Hazard.team_id == user.team_id)
-    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
-        mine.append(Hazard.department_id == user.effective_department_id)
-    return stmt.where(or_(*mine))
-
-
-@dataclass
-class HazardFilter:
-    state: str = ""
-    grade: str = ""
-    category: str = ""
-    department_id: int | None = None
-    overdue: bool = False
-    page: int = 1
-
-
-def search(user: User, wanted: HazardFilter):
-    """A page of the hazards the user sees, overdue and most urgent first."""
-    stmt = visible(user).options(selectinload(Hazard.department), selectinload(Hazard.assignee))
-    if wanted.state:
-        stmt = stmt.where(Hazard.state == wanted.state)
-    if wanted.grade:
-        stmt = stmt.where(Hazard.grade == wanted.grade)
-    if wanted.category:
-        stmt = stmt.where(Hazard.category == wanted.category)
-    if wanted.department_id:
-        stmt = stmt.where(Hazard.department_id == wanted.department_id)
-    if wanted.overdue:
-        stmt = stmt.where(_overdue_clause())
-    # Open before closed, then the nearest deadline, then the newest.
-    stmt = stmt.order_by((Hazard.state == HazardState.CLOSED.value), Hazard.deadline.is_(None),
-                         Hazard.deadline, Hazard.id.desc())
-    return db.paginate(stmt, page=max(wanted.page, 1), per_page=HAZARDS_PER_PAGE, error_out=False)
-
-
-def _overdue_clause():
-    return and_(Hazard.state != HazardState.CLOSED.value, Hazard.deadline.is_not(None),
-                Hazard.deadline < clock.now())
-
-
-@dataclass
-class WorkQueue:
-    to_assign: list = field(default_factory=list)
-    plans: list = field(default_factory=list)
-    extensions: list = field(default_factory=list)
-    to_verify: list = field(default_factory=list)
-    overdue: list = field(default_factory=list)
-    new_major: list = field(default_factory=list)
-    no_scan: list = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(len(rows) for rows in (self.to_assign, self.plans, self.extensions,
-                                          self.to_verify, self.overdue, self.new_major,
-                                          self.no_scan))
-
-
-QUEUE_ROLES = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
-
-
-def work_queue(user: User) -> WorkQueue:
-    """What waits for this user's decision; empty for roles that decide nothing."""
-    queue = WorkQueue()
-    if not getattr(user, "is_authenticated", False) or not user.has_role(*QUEUE_ROLES):
-        return queue
-    base = visible(user).options(selectinload(Hazard.department))
-    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
-        # 待交办: his department's reported hazards, first on his home.
-        reported = db.session.scalars(base.where(
-            Hazard.state == HazardState.REPORTED.value,
-            Hazard.department_id == user.effective_department_id)
-            .order_by(Hazard.id.desc()).limit(QUEUE_LIMIT))
-        queue.to_assign = [h for h in reported if can(user, "assign", h)]
-    if user.has_role(Role.SAFETY_DIRECTOR):
-        queue.plans = list(db.session.scalars(
-            select(RectificationPlan).join(Hazard).where(
-                Hazard.enterprise_id == user.enterprise_id,
-                RectificationPlan.status == DecisionStatus.PENDING.value)
-            .order_by(RectificationPlan.id).limit(QUEUE_LIMIT)))
-        queue.extensions = list(db.session.scalars(
-            select(DeadlineExtension).join(Hazard).where(
-                Hazard.enterprise_id == user.enterprise_id,
-                DeadlineExtension.status == DecisionStatus.PENDING.value)
-            .order_by(DeadlineExtension.id).limit(QUEUE_LIMIT)))
-    rectified = db.session.scalars(
-        base.where(Hazard.state == HazardState.RECTIFIED.value).order_by(Hazard.id).limit(QUEUE_LIMIT))
-    queue.to_verify = [h for h in rectified if can(user, "verify", h)]
-    queue.overdue = list(db.session.scalars(
-        base.where(_overdue_clause()).order_by(Hazard.deadline).limit(QUEUE_LIMIT)))
-    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
-        queue.new_major = list(db.session.scalars(
-            base.where(Hazard.grade == HazardGrade.MAJOR.value,
-                       Hazard.state == HazardState.REPORTED.value)
-            .order_by(Hazard.id.desc()).limit(QUEUE_LIMIT)))
-    if user.has_role(*SAFETY):
-        since = clock.now() - timedelta(days=NO_SCAN_DAYS)
-        queue.no_scan = list(db.session.scalars(
-            select(Inspection).options(selectinload(Inspection.risk_point),
-                                       selectinload(Inspection.user))
-            .where(Inspection.enterprise_id == user.enterprise_id, Inspection.no_scan.is_(True),
-                   Inspection.done_at >= since)
-            .order_by(Inspection.done_at.desc()).limit(QUEUE_LIMIT)))
-    return queue
-
-
-def timeline(hazard: Hazard) -> list[HazardEvent]:
-    return list(db.session.scalars(
-        select(HazardEvent).options(selectinload(HazardEvent.actor))
-        .where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.at, HazardEvent.id)))
-
-
-def assignable_people(hazard: Hazard) -> list[User]:
-    """Active people of the enterprise, the hazard's department first."""
-    people = db.session.scalars(select(User).where(
-        User.enterprise_id == hazard.enterprise_id, User.active.is_(True)).order_by(User.employee_no))
-    return sorted(people, key=lambda u: u.effective_department_id != hazard.department_id)

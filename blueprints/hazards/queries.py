@@ -1,0 +1,126 @@
+"""What is known of hazards: who sees which, searches, deadlines, timelines."""
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from blueprints.common import clock
+from blueprints.common.extensions import db
+from blueprints.hazards.models import (
+    Hazard,
+    HazardEvent,
+    HazardState,
+)
+from blueprints.hazards.permissions import (
+    SEES_ALL,
+)
+from blueprints.org.models import Enterprise, Role, User
+
+
+def by_client_uuid(client_uuid: str | None) -> Hazard | None:
+    if not client_uuid:
+        return None
+    return db.session.scalar(select(Hazard).where(Hazard.client_uuid == client_uuid))
+
+
+def end_of_local_day(day: date, tz_name: str) -> datetime:
+    """A deadline given as a day means the end of that day where the enterprise is."""
+    local = datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz_name))
+    return clock.to_utc(local)
+
+
+def rectification_by_uuid(client_uuid: str | None) -> HazardEvent | None:
+    if not client_uuid:
+        return None
+    return db.session.scalar(select(HazardEvent).where(HazardEvent.client_uuid == client_uuid))
+
+
+def _local_day(moment: datetime, hazard: Hazard) -> date:
+    return clock.to_local(moment, hazard_timezone(hazard)).date()
+
+
+def hazard_timezone(hazard: Hazard) -> str:
+    return db.session.get(Enterprise, hazard.enterprise_id).timezone
+
+
+def reported_on_time(hazard: Hazard) -> bool | None:
+    """Shandong's 当天直报: a major hazard reaches the regulator on the (enterprise-local)
+    day it was judged major (when reported as major, or regraded). None while that day is
+    still running and nothing is recorded; not asked of general hazards (None)."""
+    if not hazard.is_major:
+        return None
+    judged_day = _local_day(hazard.judged_major_at, hazard)
+    if hazard.regulator_reports:
+        return _local_day(hazard.regulator_reports[0].reported_at, hazard) <= judged_day
+    return None if _local_day(clock.now(), hazard) <= judged_day else False
+
+
+def is_overdue(hazard: Hazard) -> bool:
+    return (hazard.state != HazardState.CLOSED.value and hazard.deadline is not None
+            and hazard.deadline < clock.now())
+
+
+HAZARDS_PER_PAGE = 20
+
+
+def visible(user: User):
+    """The hazards the user may see, as a statement (mirrors permissions.sees)."""
+    stmt = select(Hazard).where(Hazard.enterprise_id == user.enterprise_id)
+    if user.has_role(*SEES_ALL):
+        return stmt
+    mine = [Hazard.reported_by_id == user.id, Hazard.assignee_id == user.id,
+            Hazard.rectified_by_id == user.id]
+    if user.team_id is not None:
+        mine.append(Hazard.team_id == user.team_id)
+    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
+        mine.append(Hazard.department_id == user.effective_department_id)
+    return stmt.where(or_(*mine))
+
+
+@dataclass
+class HazardFilter:
+    state: str = ""
+    grade: str = ""
+    category: str = ""
+    department_id: int | None = None
+    overdue: bool = False
+    page: int = 1
+
+
+def search(user: User, wanted: HazardFilter):
+    """A page of the hazards the user sees, overdue and most urgent first."""
+    stmt = visible(user).options(selectinload(Hazard.department), selectinload(Hazard.assignee))
+    if wanted.state:
+        stmt = stmt.where(Hazard.state == wanted.state)
+    if wanted.grade:
+        stmt = stmt.where(Hazard.grade == wanted.grade)
+    if wanted.category:
+        stmt = stmt.where(Hazard.category == wanted.category)
+    if wanted.department_id:
+        stmt = stmt.where(Hazard.department_id == wanted.department_id)
+    if wanted.overdue:
+        stmt = stmt.where(overdue_clause())
+    # Open before closed, then the nearest deadline, then the newest.
+    stmt = stmt.order_by((Hazard.state == HazardState.CLOSED.value), Hazard.deadline.is_(None),
+                         Hazard.deadline, Hazard.id.desc())
+    return db.paginate(stmt, page=max(wanted.page, 1), per_page=HAZARDS_PER_PAGE, error_out=False)
+
+
+def overdue_clause():
+    return and_(Hazard.state != HazardState.CLOSED.value, Hazard.deadline.is_not(None),
+                Hazard.deadline < clock.now())
+
+
+def timeline(hazard: Hazard) -> list[HazardEvent]:
+    return list(db.session.scalars(
+        select(HazardEvent).options(selectinload(HazardEvent.actor))
+        .where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.at, HazardEvent.id)))
+
+
+def assignable_people(hazard: Hazard) -> list[User]:
+    """Active people of the enterprise, the hazard's department first."""
+    people = db.session.scalars(select(User).where(
+        User.enterprise_id == hazard.enterprise_id, User.active.is_(True)).order_by(User.employee_no))
+    return sorted(people, key=lambda u: u.effective_department_id != hazard.department_id)

@@ -219,7 +219,8 @@
       fields, files});
     refresh();
     askBackgroundSync();
-    const outcome = (await sync()).outcomes[uuid];
+    // Kept on the phone from here on: a failed sync only means "not sent yet".
+    const outcome = (await sync().catch(() => ({outcomes: {}}))).outcomes[uuid];
     const button = submitter || form.querySelector('[type=submit]');
     if (outcome && outcome.ok) {
       window.location.assign(outcome.url);
@@ -237,6 +238,17 @@
     form.dispatchEvent(new CustomEvent('outbox:queued', {bubbles: true}));
     notice(strings.queued, 'flash-queued');
     window.scrollTo(0, 0);
+  }
+
+  /* The phone would not keep the record (storage full, private mode): the user is told,
+     and the form goes the ordinary way, once, past the outbox. */
+  const direct = new WeakSet();
+
+  function submitDirectly(form, submitter) {
+    notice(strings.not_kept, 'flash-error');
+    direct.add(form);
+    if (submitter) submitter.disabled = false;
+    form.requestSubmit(submitter);
   }
 
   /* A form's client UUID is made when the user presses submit, so that a resent form
@@ -258,8 +270,9 @@
     }
     // Another script may have stopped the submit (a missing note); then so do we.
     if (event.defaultPrevented || !form.matches('form[data-outbox]') || !userId) return;
+    if (direct.delete(form)) return;
     event.preventDefault();
-    queueForm(form, event.submitter);
+    queueForm(form, event.submitter).catch(() => submitDirectly(form, event.submitter));
   });
 
   /* A check page opened offline by its QR link carries the scan the phone recorded. */

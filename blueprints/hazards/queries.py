@@ -3,20 +3,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
+from blueprints.common.predicates import holds
 from blueprints.hazards.models import (
     Hazard,
     HazardEvent,
     HazardState,
 )
-from blueprints.hazards.permissions import (
-    SEES_ALL,
-)
-from blueprints.org.models import Enterprise, Role, User
+from blueprints.hazards.permissions import seen_by
+from blueprints.org.models import Enterprise, User
 
 
 def by_client_uuid(client_uuid: str | None) -> Hazard | None:
@@ -57,26 +56,23 @@ def reported_on_time(hazard: Hazard) -> bool | None:
     return None if _local_day(clock.now(), hazard) <= judged_day else False
 
 
+def overdue() -> ColumnElement[bool]:
+    """Open past its deadline: the filter of the overdue lists, and through is_overdue()
+    the mark on one hazard."""
+    return and_(Hazard.state != HazardState.CLOSED.value, Hazard.deadline.is_not(None),
+                Hazard.deadline < clock.now())
+
+
 def is_overdue(hazard: Hazard) -> bool:
-    return (hazard.state != HazardState.CLOSED.value and hazard.deadline is not None
-            and hazard.deadline < clock.now())
+    return holds(overdue(), hazard)
 
 
 HAZARDS_PER_PAGE = 20
 
 
 def visible(user: User):
-    """The hazards the user may see, as a statement (mirrors permissions.sees)."""
-    stmt = select(Hazard).where(Hazard.enterprise_id == user.enterprise_id)
-    if user.has_role(*SEES_ALL):
-        return stmt
-    mine = [Hazard.reported_by_id == user.id, Hazard.assignee_id == user.id,
-            Hazard.rectified_by_id == user.id]
-    if user.team_id is not None:
-        mine.append(Hazard.team_id == user.team_id)
-    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
-        mine.append(Hazard.department_id == user.effective_department_id)
-    return stmt.where(or_(*mine))
+    """The hazards the user may see, as a statement."""
+    return select(Hazard).where(seen_by(user))
 
 
 @dataclass
@@ -101,16 +97,11 @@ def search(user: User, wanted: HazardFilter):
     if wanted.department_id:
         stmt = stmt.where(Hazard.department_id == wanted.department_id)
     if wanted.overdue:
-        stmt = stmt.where(overdue_clause())
+        stmt = stmt.where(overdue())
     # Open before closed, then the nearest deadline, then the newest.
     stmt = stmt.order_by((Hazard.state == HazardState.CLOSED.value), Hazard.deadline.is_(None),
                          Hazard.deadline, Hazard.id.desc())
     return db.paginate(stmt, page=max(wanted.page, 1), per_page=HAZARDS_PER_PAGE, error_out=False)
-
-
-def overdue_clause():
-    return and_(Hazard.state != HazardState.CLOSED.value, Hazard.deadline.is_not(None),
-                Hazard.deadline < clock.now())
 
 
 def timeline(hazard: Hazard) -> list[HazardEvent]:

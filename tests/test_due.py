@@ -320,3 +320,28 @@ def test_complete_within_hours_out_of_range_is_refused(client, auth, ent, value)
     assert "请填写 1 到 24 之间的整小时数" in response.get_data(as_text=True)
     db.session.refresh(ent.enterprise)
     assert ent.enterprise.check_within_hours is None
+
+
+def test_whoever_a_check_falls_to_may_do_it_and_the_sql_agrees(ent):
+    """Who checks what is one definition: every check on someone's list is one they may
+    do, and the points the SQL condition selects are those the one-point check allows."""
+    from sqlalchemy import select
+
+    from blueprints.risk_points.models import CheckLevel, RiskPoint
+    teamless = factories.make_risk_point(ent.enterprise, ent.department, name="无班组的点",
+                                         items=[ItemData("阀门关闭", level="team")])
+    other = factories.make_department(ent.enterprise)
+    elsewhere = factories.make_risk_point(ent.enterprise, other, name="别处的点")
+    points = [ent.point, teamless, elsewhere]
+    people = [ent.worker, ent.team_leader, ent.dept_head, ent.safety_officer, ent.director,
+              ent.principal, ent.admin]
+    for user in people:
+        for unit in due.units_for(user):
+            assert services.may_check(user, unit.point, unit.level), (user.role, unit.point.name)
+        for level in CheckLevel:
+            selected = set(db.session.scalars(select(RiskPoint.id).where(
+                due.checkable(user, level.value), RiskPoint.id.in_([p.id for p in points]))))
+            allowed = {p.id for p in points if services.may_check(user, p, level.value)}
+            assert selected == allowed, (user.role, level)
+    assert services.may_check(ent.worker, teamless, "team")
+    assert not services.may_check(ent.worker, elsewhere, "team")

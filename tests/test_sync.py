@@ -362,6 +362,20 @@ def test_a_rectification_of_a_hazard_closed_meanwhile_is_refused_and_explained(c
     assert count(Photo) == 0
 
 
+def test_a_rectification_the_table_refuses_is_refused_with_its_reason(client, auth, ent):
+    """Does the outbox ask the permission table, not a state check of its own? A major
+    hazard without its approved plan can't be rectified, even though it is assigned."""
+    hazard = factories.make_hazard(ent, state="assigned", grade="major", assignee=ent.worker)
+    db.session.commit()
+    auth.login(ent.worker)
+    response = post(client, {**hazard_item(ent.worker, f"/hazards/{hazard.id}/rectify",
+                                           _kind="rectification", measure="更换压力表"),
+                             "photo": (io.BytesIO(factories.jpeg_bytes()), "a.jpg")})
+    assert response.status_code == 409
+    assert "整改记录未保存" in response.json["error"] and "五定" in response.json["error"]
+    assert count(Photo) == 0
+
+
 def test_a_rectification_by_someone_not_assigned_is_forbidden(client, auth, ent):
     """Can a worker not assigned to the hazard not rectify it through the outbox?"""
     hazard = factories.make_hazard(ent, state="assigned", assignee=ent.worker)

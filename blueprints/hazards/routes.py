@@ -1,7 +1,7 @@
 """Hazard screens: list, report, detail with timeline, one small form per action."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from blueprints.common import clock
+from blueprints.common import clock, refusal
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id, page_number, row_id
@@ -18,25 +18,22 @@ from blueprints.common.web import local_time, render
 from blueprints.hazards import forms, permissions, queries, transitions
 from blueprints.hazards.models import (
     MAJOR_CRITERIA,
-    DecisionStatus,
     Hazard,
     HazardCategory,
+    HazardEventKind,
     HazardGrade,
     HazardState,
 )
-from blueprints.hazards.permissions import HazardError, PermissionDenied
-from blueprints.hazards.transitions import InvalidInput
+from blueprints.hazards.permissions import HazardError, InvalidTransition, PermissionDenied
 from blueprints.org.models import Department, User
-from blueprints.photos.services import PhotoRejected, save_upload
+from blueprints.photos.services import save_upload
 from blueprints.risk_points.models import RiskPoint
 
 bp = Blueprint("hazards", __name__)
 
 
-DECISION_LABELS = {DecisionStatus.PENDING.value: _l("Awaiting decision"),
-                   DecisionStatus.APPROVED.value: _l("Approved"),
-                   DecisionStatus.REFUSED.value: _l("Refused")}
-VALUE_LABELS = {m.value: m.label for m in (*HazardGrade, *HazardCategory)}
+# An event's data keeps the old and new grade or category as plain strings.
+VALUE_LABELS = {m: m.label for m in (*HazardGrade, *HazardCategory)}
 
 
 def _inspection_url(inspection_id: int) -> str:
@@ -46,11 +43,10 @@ def _inspection_url(inspection_id: int) -> str:
 @bp.app_context_processor
 def hazard_helpers():
     """For every template."""
-    return {"can_hazard": permissions.can,
+    return {"can_hazard": permissions.can, "pending_plan": permissions.pending_plan,
+            "pending_extension": permissions.pending_extension,
             "hazard_overdue": queries.is_overdue, "inspection_url": _inspection_url,
-            "hazard_grades": {g.value: g for g in HazardGrade},
-            "hazard_categories": {c.value: c for c in HazardCategory},
-            "decision_labels": DECISION_LABELS, "major_criteria": MAJOR_CRITERIA}
+            "major_criteria": MAJOR_CRITERIA}
 
 
 @bp.app_template_filter("hazard_iso")
@@ -74,10 +70,9 @@ def _photo(file_storage):
 @bp.route("/hazards")
 def list_hazards():
     wanted = queries.HazardFilter(
-        state=request.args.get("state", "") if request.args.get("state") in {s.value for s in HazardState} else "",
-        grade=request.args.get("grade", "") if request.args.get("grade") in {g.value for g in HazardGrade} else "",
-        category=request.args.get("category", "")
-        if request.args.get("category") in {c.value for c in HazardCategory} else "",
+        state=HazardState.lookup(request.args.get("state")) or "",
+        grade=HazardGrade.lookup(request.args.get("grade")) or "",
+        category=HazardCategory.lookup(request.args.get("category")) or "",
         department_id=request.args.get("department", type=row_id),
         overdue=request.args.get("overdue") == "1",
         page=request.args.get("page", 1, type=page_number))
@@ -106,6 +101,7 @@ def _report_form():
 @bp.route("/hazards/new", methods=["GET", "POST"])
 def report():
     form = _report_form()
+    refused = None
     if form.validate_on_submit():
         earlier = queries.by_client_uuid(form.client_uuid.data)
         if earlier is not None and earlier.enterprise_id == current_user.enterprise_id:
@@ -116,26 +112,14 @@ def report():
                 department_id=optional_id(form.department_id.data),
                 risk_point_id=optional_id(form.risk_point_id.data), category=form.category.data,
                 client_uuid=form.client_uuid.data or None), lambda: _photo(form.photo.data))
-        except (InvalidInput, PhotoRejected) as refused:
+        except refusal.Refused as error:
             db.session.rollback()
-            _show_error(form, refused)
+            refused = error
         else:
             db.session.commit()
             flash(_("Hazard reported. Thank you."), "success")
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("hazards/report.html", form=form), status
-
-
-def _show_error(form, refused):
-    """A service's or the photo check's refusal shown on the field it is about."""
-    name = getattr(refused, "field", None) or ("photo" if isinstance(refused, PhotoRejected) else None)
-    message = getattr(refused, "message", None) or str(refused)
-    field = getattr(form, name, None) if name else None
-    if field is not None:
-        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
-    else:
-        form.form_errors.append(message)
+    return render_template("hazards/report.html", form=form), refusal.show(form, refused)
 
 
 # --- detail ------------------------------------------------------------------------------------
@@ -155,25 +139,7 @@ def detail(hazard_id):
     return render_template("hazards/detail.html", hazard=hazard, actions=actions,
                            events=queries.timeline(hazard),
                            on_time=queries.reported_on_time(hazard),
-                           overdue=queries.is_overdue(hazard), event_labels=EVENT_LABELS)
-
-
-EVENT_LABELS = {
-    "reported": _l("Reported"),
-    "assigned": _l("Assigned"),
-    "grade_changed": _l("Grade changed"),
-    "category_changed": _l("Category changed"),
-    "plan_submitted": _l("五定 plan submitted"),
-    "plan_approved": _l("五定 plan approved"),
-    "plan_refused": _l("五定 plan refused"),
-    "rectified": _l("Rectified"),
-    "verified": _l("Verified and closed"),
-    "rejected": _l("Rectification rejected"),
-    "extension_requested": _l("Extension requested"),
-    "extension_approved": _l("Extension approved"),
-    "extension_refused": _l("Extension refused"),
-    "regulator_reported": _l("Reported to the regulator"),
-}
+                           overdue=queries.is_overdue(hazard), kinds=HazardEventKind)
 
 
 # --- one small form per action -----------------------------------------------------------------
@@ -219,7 +185,7 @@ def _regulator_time(local):
 class ActionPage:
     label: str
     form: type
-    apply: Callable                      # (hazard, form) -> anything; raises HazardError
+    apply: Callable                      # (hazard, form) -> anything; raises Refused
     done: str                            # flashed on success
     prepare: Callable | None = None      # (hazard, form): choices and defaults
     decision: bool = False               # approve / refuse buttons instead of one submit
@@ -307,31 +273,26 @@ def act(hazard_id, action):
     form = page.form()
     if page.prepare:
         page.prepare(hazard, form)
-    status = 200
+    refused = None
     if request.method == "GET":
         if not permissions.can(current_user, action, hazard):
             return _refusal(_checked(action, hazard))
-    elif not form.validate_on_submit():
-        status = 400
-    else:
+    elif form.validate_on_submit():
         try:
             page.apply(hazard, form)
-        except PermissionDenied as refused:
+        except (PermissionDenied, InvalidTransition) as error:
+            # Not about the input: the form would be of no help.
             db.session.rollback()
-            return _refusal(refused, 403)
-        except (InvalidInput, PhotoRejected) as refused:
+            return _refusal(error)
+        except refusal.Refused as error:
             db.session.rollback()
-            _show_error(form, refused)
-            status = 400
-        except HazardError as refused:
-            db.session.rollback()
-            return _refusal(refused, 400)
+            refused = error
         else:
             db.session.commit()
             flash(page.done, "success")
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))
     context = {"hazard": hazard, "form": form, "page": page, "action": action}
-    return render("hazards/action.html", "hazards/_action_form.html", **context), status
+    return render("hazards/action.html", "hazards/_action_form.html", **context), refusal.show(form, refused)
 
 
 def _checked(action, hazard):
@@ -341,8 +302,8 @@ def _checked(action, hazard):
         return refused
 
 
-def _refusal(refused, code=None):
-    code = code or (403 if isinstance(refused, PermissionDenied) else 400)
-    return render("error.html", "_error.html", code=code, message=refused.message), code
+def _refusal(refused):
+    return render("error.html", "_error.html", code=refused.status,
+                  message=refused.message), refused.status
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select, true
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
@@ -261,19 +261,46 @@ def units_of_point(point: RiskPoint, tz_name: str, levels: set[str] | None = Non
 CHECKERS = (Role.WORKER, Role.TEAM_LEADER)
 
 
+def _team_points(user: User):
+    return RiskPoint.team_id == user.team_id if user.team_id is not None else false()
+
+
+def _department_points(user: User):
+    department_id = user.effective_department_id
+    return RiskPoint.department_id == department_id if department_id is not None else false()
+
+
 def _scope(user: User):
-    """(check level, which points) that fall to this user."""
+    """(check level, which points): the checks that fall due to this user."""
     if user.has_role(*CHECKERS):
         if user.team_id is None:
             return None
-        return CheckLevel.TEAM.value, RiskPoint.team_id == user.team_id
+        return CheckLevel.TEAM.value, _team_points(user)
     if user.has_role(Role.DEPT_HEAD):
         if user.effective_department_id is None:
             return None
-        return CheckLevel.WORKSHOP.value, RiskPoint.department_id == user.effective_department_id
+        return CheckLevel.WORKSHOP.value, _department_points(user)
     if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR):
-        return CheckLevel.ENTERPRISE.value, True
+        return CheckLevel.ENTERPRISE.value, true()
     return None
+
+
+def checkable(user: User, level: str):
+    """The points where the user may do a check of this level, as one condition (built
+    from the same parts as the checks that fall due to them): team checks to the point's
+    own team, or for a point without a team to its department's people, and to the
+    department head; workshop checks to that department head; the safety staff and the
+    principal may do any check. Anyone else reports a hazard instead."""
+    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
+        allowed = true()
+    elif level == CheckLevel.TEAM.value and user.has_role(*CHECKERS):
+        allowed = or_(_team_points(user),
+                      and_(RiskPoint.team_id.is_(None), _department_points(user)))
+    elif level in (CheckLevel.TEAM.value, CheckLevel.WORKSHOP.value) and user.has_role(Role.DEPT_HEAD):
+        allowed = _department_points(user)
+    else:
+        allowed = false()
+    return and_(RiskPoint.enterprise_id == user.enterprise_id, allowed)
 
 
 def levels_for(user: User) -> set[str]:

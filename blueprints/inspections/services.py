@@ -9,6 +9,8 @@ from sqlalchemy import or_, select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
+from blueprints.common.predicates import holds
+from blueprints.common.refusal import Refused
 from blueprints.hazards import transitions as hazard_transitions
 from blueprints.hazards.models import Hazard
 from blueprints.inspections import due
@@ -30,8 +32,8 @@ RESULTS = (OK, ABNORMAL, NA)
 RESULT_LABELS = {OK: _l("OK"), ABNORMAL: _l("Abnormal"), NA: _l("N/A")}
 
 
-class CheckRefused(ValueError):
-    """The message is for the user, in their language."""
+class CheckRefused(Refused):
+    """A check not taken; the message is for the user, in their language."""
 
 
 @dataclass
@@ -110,20 +112,9 @@ def by_client_uuid(client_uuid: str | None) -> Inspection | None:
 
 
 def may_check(user: User, point: RiskPoint, level: str) -> bool:
-    """Team checks fall to the point's own team (for a point without a team, to its
-    department's people) and the point's department head; workshop checks to that
-    department head; the safety staff and the principal may do any check. Anyone else
-    who sees something wrong at a point reports a hazard instead (check_refusal)."""
-    if user.enterprise_id != point.enterprise_id:
-        return False
-    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
-        return True
-    own_department = user.effective_department_id == point.department_id
-    if level == CheckLevel.TEAM.value and user.has_role(Role.WORKER, Role.TEAM_LEADER):
-        return user.team_id == point.team_id if point.team_id is not None else own_department
-    if level in (CheckLevel.TEAM.value, CheckLevel.WORKSHOP.value):
-        return user.has_role(Role.DEPT_HEAD) and own_department
-    return False
+    """See due.checkable; anyone else who sees something wrong at a point reports a hazard
+    instead (check_refusal)."""
+    return holds(due.checkable(user, level), point)
 
 
 def check_refusal(point: RiskPoint, level: str):

@@ -2,9 +2,9 @@
 possibly twice, and goes to the same service functions as the HTML forms.
 Plain data in, results out; the caller commits."""
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -15,29 +15,20 @@ from werkzeug.exceptions import HTTPException
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id
+from blueprints.common.refusal import Refused
 from blueprints.hazards import permissions as hazard_permissions
 from blueprints.hazards import queries as hazard_queries
 from blueprints.hazards import transitions as hazard_transitions
-from blueprints.hazards.models import Hazard, HazardState
+from blueprints.hazards.models import Hazard
 from blueprints.inspections import forms as check_forms
 from blueprints.inspections import services as inspections
 from blueprints.inspections.models import Inspection, Scan
 from blueprints.org.models import Role, User
-from blueprints.photos.services import PhotoRejected, save_upload
+from blueprints.photos.services import save_upload
 from blueprints.risk_points import services as risk_points
 from blueprints.risk_points.models import RiskPoint
 
 RECENT_CHECKS = timedelta(days=7)
-
-
-class Rejected(Exception):
-    """Not stored. The message is for the user; 409 means the target changed meanwhile."""
-
-    def __init__(self, message, status: int = 400, errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.status = status
-        self.errors = errors or {}
 
 
 @dataclass
@@ -81,9 +72,9 @@ def parse_done_at(text: str | None) -> datetime:
     """The phone's time (ISO 8601 with an offset) as naive UTC."""
     moment = clock.parse_utc(text, need_offset=True)
     if moment is None:
-        raise Rejected(_l("The time of the record is missing or unreadable."))
+        raise Refused(_l("The time of the record is missing or unreadable."))
     if inspections.ahead_of_server(moment):
-        raise Rejected(inspections.PHONE_CLOCK_AHEAD)
+        raise Refused(inspections.PHONE_CLOCK_AHEAD)
     return moment
 
 
@@ -95,22 +86,20 @@ def resolve_target(action: str | None, endpoint: str) -> dict:
     except HTTPException:
         matched, args = None, {}
     if matched != endpoint:
-        raise Rejected(_l("This record does not belong to a form of this app."))
+        raise Refused(_l("This record does not belong to a form of this app."))
     return args
 
 
 def submit(submission: Submission, action: str | None) -> Outcome:
+    """Stores the submission, or raises Refused: the forms' own refusals (a photo's names
+    its field, so that the phone reopens the record with its photo to be taken again)."""
     entry = KINDS.get(submission.kind)
     if entry is None:
-        raise Rejected(_l("This kind of record is not known."))
+        raise Refused(_l("This kind of record is not known."))
     if entry.endpoint:
         submission.target = resolve_target(action, entry.endpoint)
     replayed = entry.already(submission.client_uuid) is not None
-    try:
-        outcome = entry.handle(submission)
-    except PhotoRejected as refused:
-        # Named, so that the phone reopens the record with its photo to be taken again.
-        raise Rejected(refused, errors={"photo": str(refused)})
+    outcome = entry.handle(submission)
     outcome.replayed = replayed
     return outcome
 
@@ -124,10 +113,10 @@ def _scan(sub: Submission) -> Outcome:
     """A QR scan made offline: the phone recorded the token and its own time."""
     token = risk_points.token_lookup(sub.fields.get("token", ""))
     if token is None or token.enterprise_id != sub.user.enterprise_id:
-        raise Rejected(_l("This QR code is not known. Please tell your safety officer."))
+        raise Refused(_l("This QR code is not known. Please tell your safety officer."))
     refusal = inspections.offline_scan_refusal(token, sub.done_at)
     if refusal is not None:
-        raise Rejected(refusal, 409)
+        raise Refused(refusal, status=409)
     scan = inspections.record_scan(sub.user, token, sub.user_agent, scanned_at=sub.done_at,
                                    client_uuid=sub.client_uuid, source="offline")
     return Outcome(scan.id, url_for("dashboard.home"))
@@ -140,20 +129,17 @@ def _check(sub: Submission) -> Outcome:
     if existing is None:
         point = db.session.get(RiskPoint, sub.target["point_id"])
         if point is None or point.enterprise_id != sub.user.enterprise_id:
-            raise Rejected(_l("This risk point is not known."), 404)
+            raise Refused(_l("This risk point is not known."), status=404)
         level, frequency_key = sub.fields.get("level", ""), sub.fields.get("freq", "")
         if not inspections.may_check(sub.user, point, level):
-            raise Rejected(inspections.check_refusal(point, level), 403)
-        try:
-            version, items = inspections.unit_items(
-                point, optional_id(sub.fields.get("version_id")), level, frequency_key)
-            result = inspections.submit_check(
-                sub.user, point, level, frequency_key,
-                check_forms.answers(sub.fields, sub.files, [item.id for item in items]),
-                done_at=sub.done_at, client_uuid=sub.client_uuid, version_id=version.id,
-                scan=check_forms.scan_info(sub.fields), user_agent=sub.user_agent)
-        except inspections.CheckRefused as refused:
-            raise Rejected(refused)
+            raise Refused(inspections.check_refusal(point, level), status=403)
+        version, items = inspections.unit_items(
+            point, optional_id(sub.fields.get("version_id")), level, frequency_key)
+        result = inspections.submit_check(
+            sub.user, point, level, frequency_key,
+            check_forms.answers(sub.fields, sub.files, [item.id for item in items]),
+            done_at=sub.done_at, client_uuid=sub.client_uuid, version_id=version.id,
+            scan=check_forms.scan_info(sub.fields), user_agent=sub.user_agent)
         notice = _l("The checklist of %(point)s was changed while you were checking. Your answers were saved against the version you saw.", point=point.name) if result.outdated_version else None
         existing = result.inspection
         return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id),
@@ -171,17 +157,14 @@ def _hazard_report(sub: Submission) -> Outcome:
     existing = hazard_queries.by_client_uuid(sub.client_uuid)
     if existing is not None and existing.enterprise_id == sub.user.enterprise_id:
         return Outcome(existing.id, _hazard_url(existing))
-    try:
-        hazard = hazard_transitions.report_from_form(sub.user, hazard_transitions.ReportInput(
-            description=sub.fields.get("description", "")[:2000],
-            location=sub.fields.get("location", "")[:200],
-            department_id=optional_id(sub.fields.get("department_id")),
-            risk_point_id=optional_id(sub.fields.get("risk_point_id")),
-            category=sub.fields.get("category", ""), client_uuid=sub.client_uuid,
-            found_at=sub.done_at),
-            lambda: _photo_id(sub, "photo"))
-    except hazard_permissions.HazardError as refused:
-        raise Rejected(refused)
+    hazard = hazard_transitions.report_from_form(sub.user, hazard_transitions.ReportInput(
+        description=sub.fields.get("description", "")[:2000],
+        location=sub.fields.get("location", "")[:200],
+        department_id=optional_id(sub.fields.get("department_id")),
+        risk_point_id=optional_id(sub.fields.get("risk_point_id")),
+        category=sub.fields.get("category", ""), client_uuid=sub.client_uuid,
+        found_at=sub.done_at),
+        lambda: _photo_id(sub, "photo"))
     return Outcome(hazard.id, _hazard_url(hazard))
 
 
@@ -195,24 +178,23 @@ def _rectification(sub: Submission) -> Outcome:
     """A rectification recorded offline. If meanwhile someone else moved the hazard on
     (verified, closed), it cannot be stored as a rectification: 409, and the user is told."""
     if sub.target.get("action") != "rectify":
-        raise Rejected(_l("This record does not belong to a form of this app."))
+        raise Refused(_l("This record does not belong to a form of this app."))
     hazard = db.session.get(Hazard, sub.target["hazard_id"])
     if hazard is None or hazard.enterprise_id != sub.user.enterprise_id:
-        raise Rejected(_l("This hazard is not known."), 404)
+        raise Refused(_l("This hazard is not known."), status=404)
     photo_id = None
     try:
         if hazard_queries.rectification_by_uuid(sub.client_uuid) is None:
-            if hazard.state != HazardState.ASSIGNED.value:
-                raise Rejected(_l("Meanwhile this hazard became “%(state)s”, so your rectification was not recorded. Please look at the hazard.", state=hazard.state_enum.label), 409)
             # Checked before the photo is stored, so that a refusal leaves no photo behind.
             hazard_permissions.check(sub.user, "rectify", hazard)
             photo_id = _photo_id(sub, "photo")
         hazard_transitions.rectify(hazard, sub.user, sub.fields.get("measure", "")[:2000], photo_id,
-                        sub.client_uuid)
-    except hazard_permissions.PermissionDenied as refused:
-        raise Rejected(refused, 403)
-    except hazard_permissions.HazardError as refused:
-        raise Rejected(refused)
+                                   sub.client_uuid)
+    except hazard_permissions.InvalidTransition as refused:
+        # Not now, by the table's rule: someone moved the hazard on while the phone waited.
+        raise Refused(_l("Your rectification was not recorded: %(reason)s (the hazard is now "
+                         "“%(state)s”.)", reason=refused.message, state=hazard.state.label),
+                      status=409) from None
     return Outcome(hazard.id, _hazard_url(hazard))
 
 

@@ -72,6 +72,17 @@ def test_wrong_passwords_slow_down_further_tries(client, auth, ent):
         assert auth.login(ent.worker).status_code == 302
 
 
+def test_a_successful_login_forgets_the_earlier_wrong_passwords(client, auth, ent):
+    """After a few wrong passwords and then the right one, does the next typo start the
+    count afresh instead of slowing the owner down?"""
+    for _ in range(services.FREE_FAILURES - 1):
+        assert auth.login(ent.worker, password="wrong").status_code == 400
+    assert auth.login(ent.worker).status_code == 302
+    auth.logout()
+    assert auth.login(ent.worker, password="wrong").status_code == 400
+    assert auth.login(ent.worker).status_code == 302
+
+
 def test_the_delay_doubles(app, ent):
     start = datetime(2026, 3, 1, 2, 0)
     with clock.frozen(start):

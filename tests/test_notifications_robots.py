@@ -114,6 +114,21 @@ def test_send_a_test_message(app, client, auth, ent, endpoint):
     assert "93000" in response.get_data(as_text=True)
 
 
+def test_a_removed_robot_gets_no_more_posts(app, client, auth, ent, endpoint):
+    """After the admin removes the WeCom robot, does a new major hazard reach only the
+    other two groups?"""
+    add_robots(client, auth, ent, endpoint)
+    robot = db.session.scalar(select(RobotWebhook).where(RobotWebhook.platform == "wecom"))
+    assert client.post(f"/notifications/robots/{robot.id}/delete").status_code == 302
+    with clock.frozen(MOMENT):
+        transitions.report_hazard(ent.worker, transitions.HazardReport(
+            description="液氨储罐安全阀失效", department_id=ent.department.id, grade="major"))
+        db.session.commit()
+        services.run_pass()
+    assert endpoint.to("/wecom") == []
+    assert endpoint.to("/dingtalk") and endpoint.to("/feishu")
+
+
 def test_only_managers_keep_robots(app, client, auth, ent):
     """May a worker see or change the group robots?"""
     auth.login(ent.worker)

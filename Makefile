@@ -54,5 +54,7 @@ test-system-deps:
 	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# Lint and import order first: a finding fails the run before the slower tests start.
 test: $(VENV)/.test-installed test-system-deps translations
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q

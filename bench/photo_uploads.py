@@ -68,7 +68,7 @@ def main() -> None:
         for name, data in photos().items():
             done, waits = threading.Event(), []
 
-            def click():
+            def click(done=done, waits=waits):
                 while not done.is_set():
                     started = time.monotonic()
                     director.get(BASE + "/home")
@@ -78,7 +78,7 @@ def main() -> None:
             clicker.start()
             started = time.monotonic()
             with ThreadPoolExecutor(UPLOADS) as pool:
-                statuses = list(pool.map(lambda w: upload(w, data), workers))
+                statuses = list(pool.map(upload, workers, [data] * len(workers)))
             took = time.monotonic() - started
             done.set()
             clicker.join()

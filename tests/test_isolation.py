@@ -134,7 +134,7 @@ def _get_urls(app, enterprise_id: int) -> list[str]:
             ids[name] = _row_id(_model(name), enterprise_id)
             assert db.session.get(_model(name), ids[name]).enterprise_id == enterprise_id
         for combination in itertools.product(*(words[name] for name in others)):
-            urls.append(rule.build({**ids, **dict(zip(others, combination))})[1])
+            urls.append(rule.build({**ids, **dict(zip(others, combination, strict=True))})[1])
     return urls
 
 

@@ -31,17 +31,19 @@ def band(score: float, red_min: float, orange_min: float, yellow_min: float) -> 
     return Grade.BLUE
 
 
-def score_lec(enterprise: Enterprise, l: float, e: float, c: float) -> Scored:
-    if l not in LEC_L_VALUES or e not in LEC_E_VALUES or c not in LEC_C_VALUES:
+def score_lec(enterprise: Enterprise, likelihood: float, e: float, c: float) -> Scored:
+    """D = L × E × C (likelihood, exposure, consequence)."""
+    if likelihood not in LEC_L_VALUES or e not in LEC_E_VALUES or c not in LEC_C_VALUES:
         raise InvalidScore("LEC values must be picked from the standard values")
-    d = round(l * e * c, 4)
+    d = round(likelihood * e * c, 4)
     return Scored(ScoringMethod.LEC.value, d,
                   band(d, enterprise.lec_red_min, enterprise.lec_orange_min, enterprise.lec_yellow_min))
 
 
-def score_ls(enterprise: Enterprise, l: int, s: int) -> Scored:
-    if l not in LS_VALUES or s not in LS_VALUES:
+def score_ls(enterprise: Enterprise, likelihood: int, s: int) -> Scored:
+    """R = L × S (likelihood, severity)."""
+    if likelihood not in LS_VALUES or s not in LS_VALUES:
         raise InvalidScore("L and S must be whole numbers from 1 to 5")
-    r = l * s
+    r = likelihood * s
     return Scored(ScoringMethod.LS.value, r,
                   band(r, enterprise.ls_red_min, enterprise.ls_orange_min, enterprise.ls_yellow_min))

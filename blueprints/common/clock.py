@@ -4,7 +4,7 @@ Times in the database are naive UTC; an enterprise's time zone turns them
 into local days and shifts (see blueprints/inspections/due.py).
 """
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
@@ -18,14 +18,14 @@ def now() -> datetime:
     """Current time as naive UTC."""
     if _frozen is not None:
         return _frozen
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def freeze(moment: datetime | None) -> None:
     """Pin now() to `moment` (naive UTC, or aware in any zone); None unfreezes."""
     global _frozen
     if moment is not None and moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     _frozen = moment
 
 
@@ -40,12 +40,12 @@ def frozen(moment: datetime):
 
 def to_local(moment: datetime, tz_name: str) -> datetime:
     """Naive UTC -> aware local time in the enterprise's zone."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name))
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(tz_name))
 
 
 def to_utc(local_moment: datetime) -> datetime:
     """Aware local time -> naive UTC."""
-    return local_moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return local_moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def parse_utc(text: str | None, need_offset: bool = False) -> datetime | None:
@@ -55,7 +55,7 @@ def parse_utc(text: str | None, need_offset: bool = False) -> datetime | None:
     try:
         moment = datetime.fromisoformat((text or "").strip())
         if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
         elif need_offset:
             return None
     except (ValueError, OverflowError):

@@ -12,7 +12,7 @@ def url_allowed(url: str, patterns) -> bool:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018  (raises on a malformed port)
+        _port = parts.port  # raises on a malformed port
     except ValueError:
         return False
     if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:

@@ -1,5 +1,5 @@
 """Request-wide behaviour: login by default, the language, htmx partials, errors, headers."""
-from flask import Flask, current_app, g, redirect, render_template, request, send_from_directory, url_for
+from flask import Flask, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from blueprints.common import clock
-from blueprints.common.access import is_public, public
+from blueprints.common.access import is_public
 from blueprints.common.extensions import login_manager
 
 LANGUAGES = ("zh_CN", "en")
@@ -141,13 +141,3 @@ def register(app: Flask) -> None:
     @app.route("/")
     def index():
         return redirect(url_for("dashboard.home"))
-
-    @app.route("/sw.js")
-    @public
-    def service_worker():
-        # Served from the root so that its scope is the whole app, never cached stale.
-        response = send_from_directory(app.static_folder, "sw.js", max_age=0)
-        response.headers["Cache-Control"] = "no-cache"
-        response.headers["Service-Worker-Allowed"] = "/"
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY  # the worker's own
-        return response

@@ -1,15 +1,27 @@
-"""The asset version: what the service worker precaches and the page's code, hashed."""
+"""The app shell (the static files the service worker precaches) and the asset version:
+those files and the page's code, hashed."""
 import hashlib
 import os
 from pathlib import Path
 
+# Vendored files carry their version in their name. This is the one place that names them:
+# the templates include them from here (`vendored`), the service worker precaches SHELL.
+VENDORED = {"htmx": "vendor/htmx-2.0.11.min.js", "jsqr": "vendor/jsQR-1.4.0.min.js"}
+
+# The files under static/ that every page may need offline. A name missing on the server
+# makes the worker's install fail, and with it offline support: tests/test_app_shell.py.
+SHELL = ("css/app.css", VENDORED["htmx"], "js/offline-store.js", "js/offline.js", "js/scanner.js",
+         VENDORED["jsqr"], "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png",
+         "manifest.webmanifest")
+
 # What the service worker precaches and the page's code: a change to any of them is a
 # new deploy, so the service worker gets a new version and the user is offered a refresh.
-_VERSIONED = ("static", "templates/offline.html", "templates/scanner", "templates/_offline_ui.html")
+_VERSIONED = ("static", "templates/offline.html", "templates/scanner", "templates/_offline_ui.html",
+              "templates/sw.js")
 
 
 def compute_asset_version(root: Path) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256("\n".join(SHELL).encode())
     for entry in _VERSIONED:
         base = root / entry
         files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
@@ -29,5 +41,5 @@ def set_asset_version(state):
 
     @app.context_processor
     def asset_version():
-        return {"asset_version": app.config["ASSET_VERSION"]}
+        return {"asset_version": app.config["ASSET_VERSION"], "vendored": VENDORED}
 

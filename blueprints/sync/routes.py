@@ -1,12 +1,13 @@
 from functools import wraps
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from blueprints.common.access import public
 from blueprints.common.extensions import db
+from blueprints.common.web import CONTENT_SECURITY_POLICY
 from blueprints.sync import assets, services
 
 bp = Blueprint("sync", __name__)
@@ -85,3 +86,18 @@ def scanner():
 def offline():
     """What the service worker shows for a page it has not kept; fetched without cookies."""
     return render_template("offline.html")
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """Served from the root so that its scope is the whole app, never cached stale, with
+    the app shell's files written in from the one list. The same for everyone: rendered
+    without the pages' context (no user, no session)."""
+    response = make_response(current_app.jinja_env.get_template("sw.js").render(
+        shell_urls=[url_for("static", filename=name) for name in assets.SHELL]))
+    response.mimetype = "text/javascript"
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY  # the worker's own
+    return response

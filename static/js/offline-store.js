@@ -7,6 +7,16 @@
   const channel = 'BroadcastChannel' in scope ? new BroadcastChannel('zicha-outbox') : null;
   let opened;
 
+  /* A record's client UUID, the one maker for the pages and the service worker.
+     randomUUID needs a secure context; getRandomValues works on a plain-http address too. */
+  function newUuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    const h = Array.from(b, (x) => (x + 256).toString(16).slice(1)).join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+
   function open() {
     opened = opened || new Promise((resolve, reject) => {
       const request = indexedDB.open('zicha', 1);
@@ -165,5 +175,5 @@
   }
 
   scope.ZichaStore = {PAGES, add, items, discard, sync, getMeta, setMeta, changed, keepPage, forgetUser,
-                      onChange: (listener) => channel && channel.addEventListener('message', listener)};
+                      newUuid, onChange: (listener) => channel && channel.addEventListener('message', listener)};
 })(self);

@@ -20,15 +20,6 @@
 
   const format = (text, values) => text.replace(/\{(\w+)\}/g, (_m, key) => values[key]);
 
-  /* randomUUID needs a secure context; getRandomValues works on a plain-http address too. */
-  function newUuid() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    const h = Array.from(b, (x) => (x + 256).toString(16).slice(1)).join('');
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
-  }
-
   /* ≤1600 px JPEG, EXIF orientation applied; a photo already small enough is kept. */
   async function shrinkPhoto(file) {
     if (!/^image\//.test(file.type)) return file;
@@ -197,7 +188,7 @@
      Not sent: it stays on the phone, and the form is ready for the next record. */
   async function queueForm(form, submitter) {
     const data = new FormData(form, submitter);
-    const uuid = data.get('client_uuid') || newUuid();
+    const uuid = data.get('client_uuid') || ZichaStore.newUuid();
     const fields = [];
     const files = [];
     for (const [name, value] of data) {
@@ -257,7 +248,7 @@
   document.addEventListener('submit', (event) => {
     const field = event.target.matches('form[data-client-uuid]')
       && event.target.querySelector('input[name=client_uuid]');
-    if (field && !field.value) field.value = newUuid();
+    if (field && !field.value) field.value = ZichaStore.newUuid();
   }, true);
 
   document.addEventListener('submit', (event) => {

@@ -4,12 +4,7 @@
 'use strict';
 const VERSION = new URL(self.location).searchParams.get('v') || 'dev';
 const SHELL = 'zicha-shell-' + VERSION;
-const SHELL_URLS = [
-  '/static/css/app.css', '/static/vendor/htmx-2.0.11.min.js', '/static/js/offline-store.js',
-  '/static/js/offline.js', '/static/js/scanner.js', '/static/vendor/jsQR-1.4.0.min.js',
-  '/static/icons/icon-192.png', '/static/icons/icon-512.png', '/static/icons/icon-maskable-512.png',
-  '/static/manifest.webmanifest',
-];
+// SHELL_URLS, the files precached, comes from sw.js (the server's one list).
 const OFFLINE_PAGE = '/offline';
 // Never kept: they act when fetched (the scan link records a scan) or belong to a login.
 const NOT_KEPT = /^\/(q\/|login|logout|lang\/|api\/)/;
@@ -94,7 +89,7 @@ async function offlineScan(token) {
   if (!point) return null;
   const page = await caches.match(point.url, {cacheName: ZichaStore.PAGES, ignoreVary: true});
   if (!page) return null;
-  const scan = {token, scanned_at: new Date().toISOString(), uuid: self.crypto.randomUUID(), url: point.url};
+  const scan = {token, scanned_at: new Date().toISOString(), uuid: ZichaStore.newUuid(), url: point.url};
   await ZichaStore.add({uuid: scan.uuid, kind: 'scan', user_id: offline.user_id, user_name: offline.user_name,
                         done_at: scan.scanned_at, label: point.label, fields: [['token', token]]});
   return {page, scan};

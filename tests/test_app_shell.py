@@ -1,0 +1,54 @@
+"""The app shell: one list (blueprints/sync/assets.py) of the static files the service
+worker precaches, the vendored ones named there once, and the pages including them from
+it. A name in the list with no file makes the worker's install fail, and offline support
+silently disappears with it."""
+import json
+import re
+from pathlib import Path
+
+from blueprints.sync import assets
+
+ROOT = Path(__file__).resolve().parents[1]
+STATIC = ROOT / "static"
+
+
+def static_files_named(html: str) -> set[str]:
+    return set(re.findall(r'(?:src|href|data-decoder)="/static/([^"?]+)', html))
+
+
+def test_every_file_of_the_shell_exists():
+    assert [name for name in assets.SHELL if not (STATIC / name).is_file()] == []
+
+
+def test_every_vendored_file_is_named_once_in_the_list():
+    """An upgraded vendored file is renamed in the list, not left to the templates."""
+    on_disk = {f"vendor/{path.name}" for path in (STATIC / "vendor").glob("*.js")}
+    assert on_disk == set(assets.VENDORED.values())
+    assert set(assets.VENDORED.values()) <= set(assets.SHELL)
+    for template in (ROOT / "templates").rglob("*"):
+        if template.is_file():
+            assert "vendor/" not in template.read_text(encoding="utf-8"), template
+
+
+def test_the_worker_precaches_the_list(client):
+    """Served from the root, never cached stale, with its own policy."""
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    assert worker.headers["Cache-Control"] == "no-cache"
+    assert worker.headers["Service-Worker-Allowed"] == "/"
+    assert "script-src 'self'" in worker.headers["Content-Security-Policy"]
+    listed = re.search(r"const SHELL_URLS = (\[.*?\]);", worker.get_data(as_text=True))
+    assert json.loads(listed.group(1)) == [f"/static/{name}" for name in assets.SHELL]
+
+
+def test_the_pages_include_what_the_worker_precaches(client, auth, ent):
+    """Every static file the shell's pages (any page, the scanner, the offline page) name
+    is precached, the vendored ones under the names in the list."""
+    offline = client.get("/offline").get_data(as_text=True)
+    auth.login(ent.worker)
+    home = client.get("/home").get_data(as_text=True)
+    scanner = client.get("/scan").get_data(as_text=True)
+    assert assets.VENDORED["htmx"] in static_files_named(home)
+    assert assets.VENDORED["jsqr"] in static_files_named(scanner)
+    for page in (offline, home, scanner):
+        assert static_files_named(page) <= set(assets.SHELL)

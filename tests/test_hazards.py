@@ -3,12 +3,21 @@ import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import StatementError
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.hazards import queries, transitions
-from blueprints.hazards.models import DeadlineExtension, Hazard, HazardEvent, RectificationPlan
+from blueprints.hazards.models import (
+    DeadlineExtension,
+    Hazard,
+    HazardEvent,
+    HazardEventKind,
+    HazardState,
+    RectificationPlan,
+)
 from blueprints.inspections.models import Inspection
 from tests import factories
 
@@ -469,3 +478,16 @@ def test_photo_only_abnormal_item_reads_as_abnormal(ent):
     result = inspections.submit_check(ent.worker, ent.point, "team", "shift", answers)
     assert [h.description for h in result.hazards] == [
         f"异常：{items[0].text}", f"异常：{items[1].text}。说明：法兰渗漏"]
+
+
+def test_states_and_event_kinds_are_enums(ent):
+    """Is a stored hazard read back with its state and its events' kinds as enum members,
+    and is an event of a kind that does not exist refused when written, not stored?"""
+    hazard = factories.make_hazard(ent)
+    db.session.commit()
+    db.session.expire_all()
+    loaded = db.session.get(Hazard, hazard.id)
+    assert loaded.state is HazardState.REPORTED
+    assert [e.kind for e in loaded.events] == [HazardEventKind.REPORTED]
+    with pytest.raises(StatementError, match="reportd"):
+        transitions.add_event(loaded, "reportd", ent.worker)

@@ -58,7 +58,7 @@ def work_queue(user: User) -> WorkQueue:
     if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
         # 待交办: his department's reported hazards, first on his home.
         reported = db.session.scalars(base.where(
-            Hazard.state == HazardState.REPORTED.value,
+            Hazard.state == HazardState.REPORTED,
             Hazard.department_id == user.effective_department_id)
             .order_by(Hazard.id.desc()).limit(QUEUE_LIMIT))
         queue.to_assign = [h for h in reported if can(user, "assign", h)]
@@ -66,22 +66,22 @@ def work_queue(user: User) -> WorkQueue:
         queue.plans = list(db.session.scalars(
             select(RectificationPlan).join(Hazard).where(
                 Hazard.enterprise_id == user.enterprise_id,
-                RectificationPlan.status == DecisionStatus.PENDING.value)
+                RectificationPlan.status == DecisionStatus.PENDING)
             .order_by(RectificationPlan.id).limit(QUEUE_LIMIT)))
         queue.extensions = list(db.session.scalars(
             select(DeadlineExtension).join(Hazard).where(
                 Hazard.enterprise_id == user.enterprise_id,
-                DeadlineExtension.status == DecisionStatus.PENDING.value)
+                DeadlineExtension.status == DecisionStatus.PENDING)
             .order_by(DeadlineExtension.id).limit(QUEUE_LIMIT)))
     rectified = db.session.scalars(
-        base.where(Hazard.state == HazardState.RECTIFIED.value).order_by(Hazard.id).limit(QUEUE_LIMIT))
+        base.where(Hazard.state == HazardState.RECTIFIED).order_by(Hazard.id).limit(QUEUE_LIMIT))
     queue.to_verify = [h for h in rectified if can(user, "verify", h)]
     queue.overdue = list(db.session.scalars(
         base.where(overdue()).order_by(Hazard.deadline).limit(QUEUE_LIMIT)))
     if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
         queue.new_major = list(db.session.scalars(
-            base.where(Hazard.grade == HazardGrade.MAJOR.value,
-                       Hazard.state == HazardState.REPORTED.value)
+            base.where(Hazard.grade == HazardGrade.MAJOR,
+                       Hazard.state == HazardState.REPORTED)
             .order_by(Hazard.id.desc()).limit(QUEUE_LIMIT)))
     if user.has_role(*SAFETY):
         since = clock.now() - timedelta(days=NO_SCAN_DAYS)

@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -6,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from blueprints.common.enums import LabelledEnum, stored_as
 from blueprints.common.extensions import db
 from blueprints.common.model_helpers import client_uuid, created_at, enterprise_fk
 from blueprints.org.models import Department, User
@@ -13,32 +13,16 @@ from blueprints.photos.models import Photo
 from blueprints.risk_points.models import RiskPoint
 
 
-class HazardState(str, enum.Enum):
-    REPORTED = "reported"
-    ASSIGNED = "assigned"
-    RECTIFIED = "rectified"
-    CLOSED = "closed"
-
-    @property
-    def label(self):
-        return HAZARD_STATE_LABELS[self]
+class HazardState(LabelledEnum):
+    REPORTED = "reported", _l("Reported")
+    ASSIGNED = "assigned", _l("Assigned")
+    RECTIFIED = "rectified", _l("Rectified, awaiting verification")
+    CLOSED = "closed", _l("Verified and closed")
 
 
-HAZARD_STATE_LABELS = {
-    HazardState.REPORTED: _l("Reported"),
-    HazardState.ASSIGNED: _l("Assigned"),
-    HazardState.RECTIFIED: _l("Rectified, awaiting verification"),
-    HazardState.CLOSED: _l("Verified and closed"),
-}
-
-
-class HazardGrade(str, enum.Enum):
-    GENERAL = "general"
-    MAJOR = "major"
-
-    @property
-    def label(self):
-        return {HazardGrade.GENERAL: _l("General hazard"), HazardGrade.MAJOR: _l("Major hazard")}[self]
+class HazardGrade(LabelledEnum):
+    GENERAL = "general", _l("General hazard"), "hz-general"
+    MAJOR = "major", _l("Major hazard"), "grade-red"
 
 
 # The grounds for judging a hazard major (重大事故隐患), as the regulations list them.
@@ -51,14 +35,27 @@ MAJOR_CRITERIA = {
 }
 
 
-class HazardCategory(str, enum.Enum):
-    ONSITE = "onsite"
-    MANAGEMENT = "management"
+class HazardCategory(LabelledEnum):
+    ONSITE = "onsite", _l("On-site management")
+    MANAGEMENT = "management", _l("Basic management")
 
-    @property
-    def label(self):
-        return {HazardCategory.ONSITE: _l("On-site management"),
-                HazardCategory.MANAGEMENT: _l("Basic management")}[self]
+
+class HazardEventKind(LabelledEnum):
+    """What a step of a hazard's life was; the label heads it on the timeline."""
+    REPORTED = "reported", _l("Reported")
+    ASSIGNED = "assigned", _l("Assigned")
+    GRADE_CHANGED = "grade_changed", _l("Grade changed")
+    CATEGORY_CHANGED = "category_changed", _l("Category changed")
+    PLAN_SUBMITTED = "plan_submitted", _l("五定 plan submitted")
+    PLAN_APPROVED = "plan_approved", _l("五定 plan approved")
+    PLAN_REFUSED = "plan_refused", _l("五定 plan refused")
+    RECTIFIED = "rectified", _l("Rectified")
+    VERIFIED = "verified", _l("Verified and closed")
+    REJECTED = "rejected", _l("Rectification rejected")
+    EXTENSION_REQUESTED = "extension_requested", _l("Extension requested")
+    EXTENSION_APPROVED = "extension_approved", _l("Extension approved")
+    EXTENSION_REFUSED = "extension_refused", _l("Extension refused")
+    REGULATOR_REPORTED = "regulator_reported", _l("Reported to the regulator")
 
 
 class Hazard(db.Model):
@@ -75,9 +72,11 @@ class Hazard(db.Model):
     description: Mapped[str] = mapped_column(Text)
     location: Mapped[str] = mapped_column(String(200), default="")
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
-    grade: Mapped[str] = mapped_column(String(10), default=HazardGrade.GENERAL.value)
-    category: Mapped[str] = mapped_column(String(12), default=HazardCategory.ONSITE.value)
-    state: Mapped[str] = mapped_column(String(12), default=HazardState.REPORTED.value, index=True)
+    grade: Mapped[HazardGrade] = mapped_column(stored_as(HazardGrade, 10), default=HazardGrade.GENERAL)
+    category: Mapped[HazardCategory] = mapped_column(stored_as(HazardCategory, 12),
+                                                     default=HazardCategory.ONSITE)
+    state: Mapped[HazardState] = mapped_column(stored_as(HazardState, 12), default=HazardState.REPORTED,
+                                               index=True)
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     found_at: Mapped[datetime]
     received_at: Mapped[datetime] = created_at()
@@ -110,12 +109,8 @@ class Hazard(db.Model):
         back_populates="hazard", order_by="RegulatorReport.id")
 
     @property
-    def state_enum(self) -> HazardState:
-        return HazardState(self.state)
-
-    @property
     def is_major(self) -> bool:
-        return self.grade == HazardGrade.MAJOR.value
+        return self.grade == HazardGrade.MAJOR
 
 
 class HazardEvent(db.Model):
@@ -124,7 +119,7 @@ class HazardEvent(db.Model):
     enterprise_id: Mapped[int] = enterprise_fk()
     client_uuid: Mapped[str | None] = client_uuid()
     hazard_id: Mapped[int] = mapped_column(ForeignKey("hazard.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[HazardEventKind] = mapped_column(stored_as(HazardEventKind, 30))
     actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime] = created_at()
     note: Mapped[str] = mapped_column(Text, default="")
@@ -135,10 +130,10 @@ class HazardEvent(db.Model):
     photo: Mapped[Photo | None] = relationship()
 
 
-class DecisionStatus(str, enum.Enum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REFUSED = "refused"
+class DecisionStatus(LabelledEnum):
+    PENDING = "pending", _l("Awaiting decision")
+    APPROVED = "approved", _l("Approved")
+    REFUSED = "refused", _l("Refused")
 
 
 class RectificationPlan(db.Model):
@@ -153,7 +148,8 @@ class RectificationPlan(db.Model):
     contingency_plan: Mapped[str] = mapped_column(Text)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     submitted_at: Mapped[datetime] = created_at()
-    status: Mapped[str] = mapped_column(String(10), default=DecisionStatus.PENDING.value)
+    status: Mapped[DecisionStatus] = mapped_column(stored_as(DecisionStatus, 10),
+                                                   default=DecisionStatus.PENDING)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(Text, default="")
@@ -170,7 +166,8 @@ class DeadlineExtension(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     old_deadline: Mapped[datetime]
     new_deadline: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(10), default=DecisionStatus.PENDING.value)
+    status: Mapped[DecisionStatus] = mapped_column(stored_as(DecisionStatus, 10),
+                                                   default=DecisionStatus.PENDING)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(Text, default="")

@@ -87,44 +87,43 @@ def _planner(user, hazard):
 
 
 def _state(*states: HazardState):
-    values = {s.value for s in states}
-    return lambda hazard: hazard.state in values
+    return lambda hazard: hazard.state in states
 
 
 def _open(hazard):
-    return hazard.state != HazardState.CLOSED.value
+    return hazard.state != HazardState.CLOSED
 
 
 def _pending(rows):
-    return any(r.status == DecisionStatus.PENDING.value for r in rows)
+    return any(r.status == DecisionStatus.PENDING for r in rows)
 
 
 def approved_plan(hazard: Hazard):
-    return next((p for p in reversed(hazard.plans) if p.status == DecisionStatus.APPROVED.value),
+    return next((p for p in reversed(hazard.plans) if p.status == DecisionStatus.APPROVED),
                 None)
 
 
 def pending_plan(hazard: Hazard):
-    return next((p for p in hazard.plans if p.status == DecisionStatus.PENDING.value), None)
+    return next((p for p in hazard.plans if p.status == DecisionStatus.PENDING), None)
 
 
 def pending_extension(hazard: Hazard):
-    return next((e for e in hazard.extensions if e.status == DecisionStatus.PENDING.value), None)
+    return next((e for e in hazard.extensions if e.status == DecisionStatus.PENDING), None)
 
 
 def _may_plan(hazard):
-    return (hazard.is_major and hazard.state in (HazardState.REPORTED.value, HazardState.ASSIGNED.value)
+    return (hazard.is_major and hazard.state in (HazardState.REPORTED, HazardState.ASSIGNED)
             and not _pending(hazard.plans) and approved_plan(hazard) is None)
 
 
 def _may_rectify(hazard):
     # A major hazard waits for its approved 五定 plan before work starts.
-    return hazard.state == HazardState.ASSIGNED.value and (
+    return hazard.state == HazardState.ASSIGNED and (
         not hazard.is_major or approved_plan(hazard) is not None)
 
 
 def _may_extend(hazard):
-    return (hazard.state == HazardState.ASSIGNED.value and hazard.deadline is not None
+    return (hazard.state == HazardState.ASSIGNED and hazard.deadline is not None
             and not _pending(hazard.extensions))
 
 

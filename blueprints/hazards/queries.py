@@ -59,7 +59,7 @@ def reported_on_time(hazard: Hazard) -> bool | None:
 def overdue() -> ColumnElement[bool]:
     """Open past its deadline: the filter of the overdue lists, and through is_overdue()
     the mark on one hazard."""
-    return and_(Hazard.state != HazardState.CLOSED.value, Hazard.deadline.is_not(None),
+    return and_(Hazard.state != HazardState.CLOSED, Hazard.deadline.is_not(None),
                 Hazard.deadline < clock.now())
 
 
@@ -99,7 +99,7 @@ def search(user: User, wanted: HazardFilter):
     if wanted.overdue:
         stmt = stmt.where(overdue())
     # Open before closed, then the nearest deadline, then the newest.
-    stmt = stmt.order_by((Hazard.state == HazardState.CLOSED.value), Hazard.deadline.is_(None),
+    stmt = stmt.order_by((Hazard.state == HazardState.CLOSED), Hazard.deadline.is_(None),
                          Hazard.deadline, Hazard.id.desc())
     return db.paginate(stmt, page=max(wanted.page, 1), per_page=HAZARDS_PER_PAGE, error_out=False)
 

@@ -18,6 +18,7 @@ from blueprints.hazards.models import (
     Hazard,
     HazardCategory,
     HazardEvent,
+    HazardEventKind,
     HazardGrade,
     HazardState,
     RectificationPlan,
@@ -44,13 +45,13 @@ class HazardReport:
     checklist_item_id: int | None = None
     location: str = ""
     photo_id: int | None = None
-    grade: str = HazardGrade.GENERAL.value
-    category: str = HazardCategory.ONSITE.value
+    grade: HazardGrade = HazardGrade.GENERAL
+    category: HazardCategory = HazardCategory.ONSITE
     found_at: datetime | None = None      # the phone's time when made offline
     client_uuid: str | None = None
 
 
-def add_event(hazard: Hazard, kind: str, actor: User, note: str = "", photo_id: int | None = None,
+def add_event(hazard: Hazard, kind: HazardEventKind, actor: User, note: str = "", photo_id: int | None = None,
               client_uuid: str | None = None, **data) -> HazardEvent:
     event = HazardEvent(enterprise_id=hazard.enterprise_id, hazard_id=hazard.id, kind=kind,
                         actor_id=actor.id, at=clock.now(), note=note, photo_id=photo_id,
@@ -71,13 +72,13 @@ def report_hazard(reporter: User, report: HazardReport) -> Hazard:
         checklist_item_id=report.checklist_item_id, department_id=report.department_id,
         team_id=report.team_id, description=report.description, location=report.location,
         photo_id=report.photo_id, grade=report.grade, category=report.category,
-        state=HazardState.REPORTED.value, reported_by_id=reporter.id,
+        state=HazardState.REPORTED, reported_by_id=reporter.id,
         found_at=report.found_at or clock.now())
     if hazard.is_major:  # the reporter judged it major when reporting it
         hazard.judged_major_at, hazard.judged_major_by_id = hazard.found_at, reporter.id
     db.session.add(hazard)
     db.session.flush()
-    add_event(hazard, "reported", reporter, note=report.description, photo_id=report.photo_id)
+    add_event(hazard, HazardEventKind.REPORTED, reporter, note=report.description, photo_id=report.photo_id)
     return hazard
 
 
@@ -98,7 +99,7 @@ class ReportInput:
     department_id: int | None
     location: str = ""
     risk_point_id: int | None = None
-    category: str = HazardCategory.ONSITE.value
+    category: str = HazardCategory.ONSITE
     client_uuid: str | None = None
     found_at: datetime | None = None      # the phone's time when it was queued offline
 
@@ -113,7 +114,8 @@ def report_from_form(reporter: User, data: ReportInput, save_photo=lambda: None)
     point = db.session.get(RiskPoint, data.risk_point_id) if data.risk_point_id else None
     if data.risk_point_id and (point is None or point.enterprise_id != reporter.enterprise_id):
         raise InvalidInput(_l("Please choose one of the options."), "risk_point_id")
-    if data.category not in {c.value for c in HazardCategory}:
+    category = HazardCategory.lookup(data.category)
+    if category is None:
         raise InvalidInput(_l("Please choose one of the options."), "category")
     # The team follows the point, else the reporter's own team when it is in that department.
     team_id = point.team_id if point else (
@@ -122,7 +124,7 @@ def report_from_form(reporter: User, data: ReportInput, save_photo=lambda: None)
         description=description, department_id=department.id, team_id=team_id,
         risk_point_id=point.id if point else None,
         location=data.location.strip() or (point.location if point else ""),
-        photo_id=save_photo(), category=data.category, client_uuid=data.client_uuid,
+        photo_id=save_photo(), category=category, client_uuid=data.client_uuid,
         found_at=data.found_at))
 
 
@@ -161,21 +163,23 @@ def assign(hazard: Hazard, actor: User, assignee: User | None, deadline: datetim
     hazard.assignee_id, hazard.deadline = assignee.id, deadline
     if hazard.original_deadline is None:
         hazard.original_deadline = deadline  # kept for ever: extensions change only `deadline`
-    hazard.state = HazardState.ASSIGNED.value
-    return add_event(hazard, "assigned", actor, note=note.strip(), assignee_id=assignee.id,
+    hazard.state = HazardState.ASSIGNED
+    return add_event(hazard, HazardEventKind.ASSIGNED, actor, note=note.strip(), assignee_id=assignee.id,
                      assignee=assignee.name, deadline=deadline.isoformat())
 
 
-def _change(hazard, actor, action, column, value, allowed, reason, **data) -> HazardEvent:
+def _change(hazard, actor, action, column, choices, value, reason, **data) -> HazardEvent:
     check(actor, action, hazard)
-    if value not in allowed:
+    value = choices.lookup(value)
+    if value is None:
         raise InvalidInput(_l("Please choose one of the options."), column)
     reason = _require(reason, "reason", _l("Please give a reason."))
     old = getattr(hazard, column)
     if old == value:
         raise InvalidInput(_l("That is already the current value."), column)
     setattr(hazard, column, value)
-    return add_event(hazard, f"{column}_changed", actor, note=reason, old=old, new=value, **data)
+    return add_event(hazard, HazardEventKind(f"{column}_changed"), actor, note=reason, old=old, new=value,
+                     **data)
 
 
 def change_grade(hazard: Hazard, actor: User, grade: str, reason: str,
@@ -183,15 +187,14 @@ def change_grade(hazard: Hazard, actor: User, grade: str, reason: str,
     """A regrade to major needs its basis (one or more of MAJOR_CRITERIA, and the reason)
     and records who judged it and when; the hazard keeps the current judgement."""
     check(actor, "change_grade", hazard)
-    major = grade == HazardGrade.MAJOR.value
+    major = grade == HazardGrade.MAJOR
     if set(criteria) - set(MAJOR_CRITERIA):
         raise InvalidInput(_l("Please choose one of the options."), "criteria")
     criteria = [key for key in MAJOR_CRITERIA if key in criteria] if major else []
     if major and not criteria:
         raise InvalidInput(_l("Tick the basis on which the hazard is judged major."), "criteria")
     extra = {"criteria": criteria} if major else {}
-    event = _change(hazard, actor, "change_grade", "grade", grade,
-                    {g.value for g in HazardGrade}, reason, **extra)
+    event = _change(hazard, actor, "change_grade", "grade", HazardGrade, grade, reason, **extra)
     hazard.judged_major_at = event.at if major else None
     hazard.judged_major_by_id = actor.id if major else None
     hazard.major_criteria, hazard.major_basis = criteria, event.note if major else ""
@@ -199,8 +202,8 @@ def change_grade(hazard: Hazard, actor: User, grade: str, reason: str,
 
 
 def change_category(hazard: Hazard, actor: User, category: str, reason: str) -> HazardEvent:
-    return _change(hazard, actor, "change_category", "category", category,
-                   {c.value for c in HazardCategory}, reason)
+    return _change(hazard, actor, "change_category", "category", HazardCategory, category,
+                   reason)
 
 
 @dataclass
@@ -228,19 +231,18 @@ def submit_plan(hazard: Hazard, actor: User, data: PlanData) -> RectificationPla
                              submitted_at=clock.now())
     db.session.add(plan)
     db.session.flush()
-    add_event(hazard, "plan_submitted", actor, note=measures, plan_id=plan.id,
+    add_event(hazard, HazardEventKind.PLAN_SUBMITTED, actor, note=measures, plan_id=plan.id,
               responsible=responsible.name, funds=str(plan.funds),
               deadline=plan.deadline.isoformat())
     return plan
 
 
-def _decide(row, actor: User, approve: bool, note: str) -> str:
+def _decide(row, actor: User, approve: bool, note: str) -> None:
     note = note.strip()
     if not approve and not note:
         raise InvalidInput(_l("Please give the reason for refusing."), "note")
-    row.status = (DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED).value
+    row.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
     row.decided_by_id, row.decided_at, row.decision_note = actor.id, clock.now(), note
-    return "approved" if approve else "refused"
 
 
 def decide_plan(hazard: Hazard, actor: User, approve: bool, note: str = "") -> RectificationPlan:
@@ -248,14 +250,15 @@ def decide_plan(hazard: Hazard, actor: User, approve: bool, note: str = "") -> R
     a refused plan stays on record and a new one can be submitted."""
     check(actor, "approve_plan", hazard)
     plan = pending_plan(hazard)
-    outcome = _decide(plan, actor, approve, note)
+    _decide(plan, actor, approve, note)
     if approve:
         _future(plan.deadline)
         hazard.assignee_id, hazard.deadline = plan.responsible_user_id, plan.deadline
         if hazard.original_deadline is None:
             hazard.original_deadline = plan.deadline
-        hazard.state = HazardState.ASSIGNED.value
-    add_event(hazard, f"plan_{outcome}", actor, note=plan.decision_note, plan_id=plan.id)
+        hazard.state = HazardState.ASSIGNED
+    add_event(hazard, HazardEventKind.PLAN_APPROVED if approve else HazardEventKind.PLAN_REFUSED, actor,
+              note=plan.decision_note, plan_id=plan.id)
     return plan
 
 
@@ -264,16 +267,16 @@ def rectify(hazard: Hazard, actor: User, measure: str, photo_id: int | None,
     """A repeat of the same client UUID returns the first event and changes nothing."""
     earlier = rectification_by_uuid(client_uuid)
     if earlier is not None:
-        if earlier.hazard_id != hazard.id or earlier.kind != "rectified":
+        if earlier.hazard_id != hazard.id or earlier.kind != HazardEventKind.RECTIFIED:
             raise InvalidInput(_l("This submission was already used for something else."))
         return earlier
     check(actor, "rectify", hazard)
     measure = _require(measure, "measure", _l("Describe the measure taken."))
     if photo_id is None:
         raise InvalidInput(_l("Take a photo of the rectified place."), "photo")
-    hazard.state = HazardState.RECTIFIED.value
+    hazard.state = HazardState.RECTIFIED
     hazard.rectified_by_id = actor.id
-    return add_event(hazard, "rectified", actor, note=measure, photo_id=photo_id,
+    return add_event(hazard, HazardEventKind.RECTIFIED, actor, note=measure, photo_id=photo_id,
                      client_uuid=client_uuid)
 
 
@@ -292,18 +295,18 @@ def verify(hazard: Hazard, actor: User, note: str = "", photo_id: int | None = N
         data["unreported_reason"] = _require(unreported_reason, "unreported_reason", _l(
             "A major hazard is closed only once its report to the regulator is recorded. "
             "Record the report first, or give the reason for closing without it."))
-    hazard.state = HazardState.CLOSED.value
+    hazard.state = HazardState.CLOSED
     hazard.closed_at = clock.now()
-    return add_event(hazard, "verified", actor, note=note.strip(), photo_id=photo_id, **data)
+    return add_event(hazard, HazardEventKind.VERIFIED, actor, note=note.strip(), photo_id=photo_id, **data)
 
 
 def reject(hazard: Hazard, actor: User, reason: str) -> HazardEvent:
     """Back to the assigned person; the rectification event stays on the record."""
     check(actor, "reject", hazard)
     reason = _require(reason, "reason", _l("Please give a reason."))
-    hazard.state = HazardState.ASSIGNED.value
+    hazard.state = HazardState.ASSIGNED
     hazard.rectified_by_id = None
-    return add_event(hazard, "rejected", actor, note=reason)
+    return add_event(hazard, HazardEventKind.REJECTED, actor, note=reason)
 
 
 def request_extension(hazard: Hazard, actor: User, new_deadline: datetime | None,
@@ -319,7 +322,7 @@ def request_extension(hazard: Hazard, actor: User, new_deadline: datetime | None
                                   new_deadline=new_deadline)
     db.session.add(extension)
     db.session.flush()
-    add_event(hazard, "extension_requested", actor, note=reason, extension_id=extension.id,
+    add_event(hazard, HazardEventKind.EXTENSION_REQUESTED, actor, note=reason, extension_id=extension.id,
               old_deadline=extension.old_deadline.isoformat(), new_deadline=new_deadline.isoformat())
     return extension
 
@@ -327,10 +330,11 @@ def request_extension(hazard: Hazard, actor: User, new_deadline: datetime | None
 def decide_extension(hazard: Hazard, actor: User, approve: bool, note: str = "") -> DeadlineExtension:
     check(actor, "decide_extension", hazard)
     extension = pending_extension(hazard)
-    outcome = _decide(extension, actor, approve, note)
+    _decide(extension, actor, approve, note)
     if approve:
         hazard.deadline = extension.new_deadline
-    add_event(hazard, f"extension_{outcome}", actor, note=extension.decision_note,
+    add_event(hazard, HazardEventKind.EXTENSION_APPROVED if approve else HazardEventKind.EXTENSION_REFUSED,
+              actor, note=extension.decision_note,
               extension_id=extension.id, old_deadline=extension.old_deadline.isoformat(),
               new_deadline=extension.new_deadline.isoformat())
     return extension
@@ -347,6 +351,6 @@ def record_regulator_report(hazard: Hazard, actor: User, reported_at: datetime |
                              recorded_at=clock.now(), note=note.strip())
     db.session.add(report)
     db.session.flush()
-    add_event(hazard, "regulator_reported", actor, note=note.strip(), method=method,
+    add_event(hazard, HazardEventKind.REGULATOR_REPORTED, actor, note=note.strip(), method=method,
               reported_at=reported_at.isoformat())
     return report

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from blueprints.common import clock
-from blueprints.hazards.models import Hazard, HazardEvent, HazardState, RegulatorReport
+from blueprints.hazards.models import Hazard, HazardEvent, HazardEventKind, HazardState, RegulatorReport
 from blueprints.hazards.permissions import can
 from blueprints.inspections import due
 from blueprints.notifications.models import EscalationSettings
@@ -65,7 +65,7 @@ def settings_for(session: Session, enterprise_id: int) -> EscalationSettings:
 
 def _users(session: Session, enterprise_id: int, *roles: Role, department_id=None, team_id=None):
     query = select(User).where(User.enterprise_id == enterprise_id, User.active.is_(True),
-                               User.role.in_([r.value for r in roles]))
+                               User.role.in_(roles))
     if department_id is not None:
         query = query.where(User.department_id == department_id)
     if team_id is not None:
@@ -132,16 +132,16 @@ LADDER = {
 
 # event kind: (title, who). Sent at once, whatever the ladder says.
 AT_ONCE = {
-    "reported": (_l("A hazard was reported in your department"), department_assigners),
-    "assigned": (_l("A hazard was assigned to you"), assignee),
-    "plan_submitted": (_l("A rectification plan awaits your approval"),
+    HazardEventKind.REPORTED: (_l("A hazard was reported in your department"), department_assigners),
+    HazardEventKind.ASSIGNED: (_l("A hazard was assigned to you"), assignee),
+    HazardEventKind.PLAN_SUBMITTED: (_l("A rectification plan awaits your approval"),
                        permitted("approve_plan", Role.SAFETY_DIRECTOR)),
-    "extension_requested": (_l("A deadline extension awaits your approval"),
+    HazardEventKind.EXTENSION_REQUESTED: (_l("A deadline extension awaits your approval"),
                             permitted("decide_extension", Role.SAFETY_DIRECTOR)),
-    "rectified": (_l("A rectification awaits your verification"), verifiers),
-    "rejected": (_l("Your rectification was rejected"), assignee),
+    HazardEventKind.RECTIFIED: (_l("A rectification awaits your verification"), verifiers),
+    HazardEventKind.REJECTED: (_l("Your rectification was rejected"), assignee),
 }
-MAJOR_KINDS = {"reported", "grade_changed"}
+MAJOR_KINDS = {HazardEventKind.REPORTED, HazardEventKind.GRADE_CHANGED}
 NEW_MAJOR_TITLE = _l("New major hazard")
 
 
@@ -211,11 +211,11 @@ def alerts_for_event(session: Session, event: HazardEvent) -> list[Alert]:
 def hazard_ladder(session: Session, hazard: Hazard, now: datetime,
                   settings: EscalationSettings) -> list[Alert]:
     """The rungs a hazard has reached by `now`; a closed hazard has none."""
-    if hazard.state == HazardState.CLOSED.value:
+    if hazard.state == HazardState.CLOSED:
         return []
     enterprise = session.get(Enterprise, hazard.enterprise_id)
     due = []
-    if hazard.state == HazardState.REPORTED.value:
+    if hazard.state == HazardState.REPORTED:
         waited = now - hazard.received_at
         if waited >= timedelta(hours=settings.unassigned_officer_hours):
             due.append(("unassigned_officer", ""))
@@ -223,7 +223,7 @@ def hazard_ladder(session: Session, hazard: Hazard, now: datetime,
             due.append(("unassigned_director", ""))
     # Once rectified, the fix waits for verification: asked for at once, and of the
     # director when nobody has verified it in time.
-    if hazard.state == HazardState.RECTIFIED.value:
+    if hazard.state == HazardState.RECTIFIED:
         fix = _last_fix(session, hazard)
         if fix and now >= fix.at + timedelta(hours=settings.verify_director_hours):
             due.append(("verify_director", str(fix.id)))
@@ -249,7 +249,7 @@ def hazard_ladder(session: Session, hazard: Hazard, now: datetime,
 
 def _last_fix(session, hazard) -> HazardEvent | None:
     return session.scalar(select(HazardEvent).where(
-        HazardEvent.hazard_id == hazard.id, HazardEvent.kind == "rectified")
+        HazardEvent.hazard_id == hazard.id, HazardEvent.kind == HazardEventKind.RECTIFIED)
         .order_by(HazardEvent.id.desc()).limit(1))
 
 
@@ -324,7 +324,7 @@ def due_alerts(session: Session, now: datetime) -> list[Alert]:
             settings[enterprise_id] = settings_for(session, enterprise_id)
         return settings[enterprise_id]
 
-    for hazard in session.scalars(select(Hazard).where(Hazard.state != HazardState.CLOSED.value)
+    for hazard in session.scalars(select(Hazard).where(Hazard.state != HazardState.CLOSED)
                                   .order_by(Hazard.id)):
         alerts.extend(hazard_ladder(session, hazard, now, settings_of(hazard.enterprise_id)))
     for point in session.scalars(select(RiskPoint).where(RiskPoint.active.is_(True))

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, true
 
 from blueprints.common.predicates import holds
+from blueprints.common.refusal import Refused
 from blueprints.hazards.models import DecisionStatus, Hazard, HazardState
 from blueprints.org.models import Role, User
 
@@ -14,16 +15,15 @@ SEES_ALL = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL, Role.ADMI
 SAFETY = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR)
 
 
-class HazardError(Exception):
-    """The message is for the user, in their language."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class HazardError(Refused):
+    """A hazard's step refused; the message is for the user, in their language."""
 
 
 class PermissionDenied(HazardError):
     """The user may not do this to this hazard (403)."""
+
+    def __init__(self, message, field: str | None = None, status: int = 403):
+        super().__init__(message, field, status)
 
 
 class InvalidTransition(HazardError):

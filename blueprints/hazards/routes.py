@@ -119,7 +119,8 @@ def report():
             db.session.commit()
             flash(_("Hazard reported. Thank you."), "success")
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))
-    return render_template("hazards/report.html", form=form), refusal.show(form, refused)
+    status = refusal.show(form, refused)
+    return render_template("hazards/report.html", form=form), status
 
 
 # --- detail ------------------------------------------------------------------------------------
@@ -291,8 +292,9 @@ def act(hazard_id, action):
             db.session.commit()
             flash(page.done, "success")
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))
+    status = refusal.show(form, refused)
     context = {"hazard": hazard, "form": form, "page": page, "action": action}
-    return render("hazards/action.html", "hazards/_action_form.html", **context), refusal.show(form, refused)
+    return render("hazards/action.html", "hazards/_action_form.html", **context), status
 
 
 def _checked(action, hazard):

@@ -131,10 +131,6 @@ def report_from_form(reporter: User, data: ReportInput, save_photo=lambda: None)
 class InvalidInput(HazardError):
     """Bad input: the message says what to fix (400); `field` names the form field."""
 
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
 
 def _require(text: str | None, field: str, message=None) -> str:
     text = (text or "").strip()

@@ -7,9 +7,9 @@ from blueprints.common import clock
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id
+from blueprints.common.refusal import Refused
 from blueprints.inspections import due, forms, services
 from blueprints.inspections.models import Inspection
-from blueprints.photos.services import PhotoRejected
 from blueprints.risk_points import services as rp_services
 from blueprints.risk_points.models import CheckLevel, RiskPoint
 
@@ -76,8 +76,9 @@ def submit(point_id):
     try:
         version, items = services.unit_items(point, optional_id(request.form.get("version_id")),
                                              level, frequency_key)
-    except services.CheckRefused:
-        abort(400)
+    except services.CheckRefused as refused:
+        return render_template("error.html", code=refused.status,
+                               message=refused.message), refused.status
     try:
         result = services.submit_check(
             current_user, point, level, frequency_key,
@@ -86,9 +87,10 @@ def submit(point_id):
             client_uuid=client_uuid, version_id=version.id,
             scan=forms.scan_info(request.form), user_agent=request.headers.get("User-Agent", ""))
         db.session.commit()
-    except (services.CheckRefused, PhotoRejected) as refused:
+    except Refused as refused:
         db.session.rollback()
-        return _form(point, level, frequency_key, version, items, error=str(refused), status=400)
+        return _form(point, level, frequency_key, version, items, error=str(refused),
+                     status=refused.status)
     except IntegrityError:
         # The same submission raced itself in from two requests: answer with the first.
         db.session.rollback()

@@ -19,6 +19,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused
 from blueprints.photos import storage
 from blueprints.photos.models import Photo
 
@@ -52,8 +53,11 @@ def _drop_files(session: Session) -> None:
         storage.discard(key)
 
 
-class PhotoRejected(ValueError):
-    """The message is for the user, in their language."""
+class PhotoRejected(Refused):
+    """Not a photo we take. Every form names its photo input "photo"."""
+
+    def __init__(self, message, field: str | None = "photo", status: int = 400):
+        super().__init__(message, field, status)
 
 
 @dataclass(frozen=True)

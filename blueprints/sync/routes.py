@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 
 from blueprints.common.access import public
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused, as_json
 from blueprints.common.web import CONTENT_SECURITY_POLICY
 from blueprints.sync import assets, services
 
@@ -66,10 +67,9 @@ def outbox():
             fields=form, files=request.files,
             user_agent=request.headers.get("User-Agent", ""))
         outcome = services.submit(submission, form.get("_action"))
-    except services.Rejected as rejected:
+    except Refused as refused:
         db.session.rollback()
-        return jsonify(error=rejected.message, errors=rejected.errors,
-                       client_uuid=client_uuid), rejected.status
+        return as_json(refused, client_uuid=client_uuid)
     db.session.commit()
     return jsonify(ok=True, client_uuid=client_uuid, id=outcome.id, url=outcome.url,
                    replayed=outcome.replayed, notice=outcome.notice)

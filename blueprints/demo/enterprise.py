@@ -125,7 +125,7 @@ def load() -> Enterprise:
     users = {}
     for number, name, mobile, role, team, department in USERS:
         user = User(enterprise_id=enterprise.id, employee_no=number, name=name, mobile=mobile,
-                    role=role.value, team_id=teams[team].id if team else None,
+                    role=role, team_id=teams[team].id if team else None,
                     department_id=departments[department].id if department
                     else teams[team].department_id)
         user.set_password(DEMO_PASSWORD)

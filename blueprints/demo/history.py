@@ -47,7 +47,7 @@ def load_history(enterprise: Enterprise) -> int:
     for point in points:
         people = db.session.scalars(select(User).where(
             User.team_id == point.team_id,
-            User.role.in_((Role.WORKER.value, Role.TEAM_LEADER.value)))).all()
+            User.role.in_((Role.WORKER, Role.TEAM_LEADER)))).all()
         token = db.session.scalar(select(QRToken).where(
             QRToken.risk_point_id == point.id, QRToken.retired_at.is_(None)))
         if not people or token is None:

@@ -29,7 +29,7 @@ def _choices(enum_class):
 
 def people_choices(people):
     return [SelectChoice("", _l("Choose a person")),
-            *(SelectChoice(str(u.id), f"{u.name} · {u.role_enum.label}") for u in people)]
+            *(SelectChoice(str(u.id), f"{u.name} · {u.role.label}") for u in people)]
 
 
 def set_report_choices(form, points, departments):

@@ -100,8 +100,7 @@ class SettingsForm(FlaskForm):
                                                          Length(max=200)])
     timezone = StringField(_l("Time zone"), validators=[InputRequired(_REQUIRED), Length(max=64)])
     scoring_method = SelectField(_l("Risk scoring method"), choices=[
-        SelectChoice(ScoringMethod.LEC.value, _l("LEC: D = L × E × C")),
-        SelectChoice(ScoringMethod.LS.value, _l("LS matrix: R = L × S"))])
+        SelectChoice(method.value, method.label) for method in ScoringMethod])
     lec_red_min = _band(_l("Red (major risk) from D ="), FloatField, "decimal")
     lec_orange_min = _band(_l("Orange (significant risk) from D ="), FloatField, "decimal")
     lec_yellow_min = _band(_l("Yellow (general risk) from D ="), FloatField, "decimal")

@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
@@ -7,13 +6,14 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from blueprints.common.enums import LabelledEnum, stored_as
 from blueprints.common.extensions import db
 from blueprints.common.model_helpers import created_at, enterprise_fk
 
 
-class ScoringMethod(str, enum.Enum):
-    LEC = "LEC"
-    LS = "LS"
+class ScoringMethod(LabelledEnum):
+    LEC = "LEC", _l("LEC: D = L × E × C")
+    LS = "LS", _l("LS matrix: R = L × S")
 
 
 class Enterprise(db.Model):
@@ -21,7 +21,8 @@ class Enterprise(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
-    scoring_method: Mapped[str] = mapped_column(String(8), default=ScoringMethod.LEC.value)
+    scoring_method: Mapped[ScoringMethod] = mapped_column(stored_as(ScoringMethod, 8),
+                                                         default=ScoringMethod.LEC)
     # Lower bounds of each colour band; below yellow is blue. The enterprise sets them.
     lec_red_min: Mapped[float] = mapped_column(default=320)
     lec_orange_min: Mapped[float] = mapped_column(default=160)
@@ -67,29 +68,14 @@ class Shift(db.Model):
     team: Mapped[Team] = relationship(back_populates="shifts")
 
 
-class Role(str, enum.Enum):
-    WORKER = "worker"
-    TEAM_LEADER = "team_leader"
-    DEPT_HEAD = "dept_head"
-    SAFETY_OFFICER = "safety_officer"
-    SAFETY_DIRECTOR = "safety_director"
-    PRINCIPAL = "principal"
-    ADMIN = "admin"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.WORKER: _l("Frontline worker"),
-    Role.TEAM_LEADER: _l("Team leader"),
-    Role.DEPT_HEAD: _l("Department head"),
-    Role.SAFETY_OFFICER: _l("Safety officer"),
-    Role.SAFETY_DIRECTOR: _l("Safety director"),
-    Role.PRINCIPAL: _l("Principal"),
-    Role.ADMIN: _l("Administrator"),
-}
+class Role(LabelledEnum):
+    WORKER = "worker", _l("Frontline worker")
+    TEAM_LEADER = "team_leader", _l("Team leader")
+    DEPT_HEAD = "dept_head", _l("Department head")
+    SAFETY_OFFICER = "safety_officer", _l("Safety officer")
+    SAFETY_DIRECTOR = "safety_director", _l("Safety director")
+    PRINCIPAL = "principal", _l("Principal")
+    ADMIN = "admin", _l("Administrator")
 
 
 class User(UserMixin, db.Model):
@@ -103,7 +89,7 @@ class User(UserMixin, db.Model):
     mobile: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(50))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default=Role.WORKER.value)
+    role: Mapped[Role] = mapped_column(stored_as(Role, 20), default=Role.WORKER)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
@@ -128,12 +114,8 @@ class User(UserMixin, db.Model):
         copies included (logout, new password, deactivation)."""
         self.session_version += 1
 
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
     def has_role(self, *roles: Role) -> bool:
-        return self.role_enum in roles
+        return self.role in roles
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -76,7 +76,7 @@ def _state_change(row, page, edit_url: str, gone_url: str):
 def users():
     wanted = services.UserFilter(q=request.args.get("q", ""),
                                  department_id=request.args.get("department", type=row_id),
-                                 role=request.args.get("role", ""),
+                                 role=Role.lookup(request.args.get("role")) or "",
                                  page=request.args.get("page", 1, type=page_number))
     page = services.search_users(current_user.enterprise_id, wanted)
     return render("org/users.html", "org/_user_list.html", page=page, wanted=wanted,

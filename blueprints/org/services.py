@@ -272,9 +272,10 @@ def save_user(enterprise_id: int, data: UserData, actor_id: int, user: User | No
         errors["name"] = _l("Please enter the person's name.")
     if mobile and _taken(enterprise_id, User.mobile, mobile, user_id):
         errors["mobile"] = _l("Another person in your enterprise has this mobile number.")
-    if data.role not in {role.value for role in Role}:
+    role = Role.lookup(data.role)
+    if role is None:
         errors["role"] = _l("Please choose a role.")
-    elif user is not None and user.id == actor_id and data.role != user.role:
+    elif user is not None and user.id == actor_id and role != user.role:
         errors["role"] = _l("You cannot change your own role.")
     team, department = _placement(enterprise_id, data, user, errors)
     if user is None and (error := _password_error(data.password)):
@@ -282,7 +283,7 @@ def save_user(enterprise_id: int, data: UserData, actor_id: int, user: User | No
     _refuse_if(errors)
 
     values = {"employee_no": employee_no, "name": name, "mobile": mobile or None,
-              "role": data.role, "team_id": team.id if team else None,
+              "role": role, "team_id": team.id if team else None,
               "department_id": department.id}
     if user is None:
         user = User(enterprise_id=enterprise_id, **values)
@@ -399,7 +400,8 @@ def update_settings(enterprise: Enterprise, data: SettingsData, actor_id: int) -
         errors["name"] = _l("Please enter a name.")
     if not _valid_timezone(tz):
         errors["timezone"] = _l("Unknown time zone. Use a name such as Asia/Shanghai.")
-    if data.scoring_method not in {method.value for method in ScoringMethod}:
+    scoring_method = ScoringMethod.lookup(data.scoring_method)
+    if scoring_method is None:
         errors["scoring_method"] = _l("Please choose LEC or LS.")
     errors |= _band_errors(data.lec_red_min, data.lec_orange_min, data.lec_yellow_min, "lec", None)
     errors |= _band_errors(data.ls_red_min, data.ls_orange_min, data.ls_yellow_min, "ls", 25)
@@ -408,7 +410,7 @@ def update_settings(enterprise: Enterprise, data: SettingsData, actor_id: int) -
         errors["check_within_hours"] = _l("Enter whole hours from 1 to %(max)s, or leave it "
                                           "empty.", max=MAX_CHECK_WITHIN_HOURS)
     _refuse_if(errors)
-    values = {"name": name, "timezone": tz, "scoring_method": data.scoring_method,
+    values = {"name": name, "timezone": tz, "scoring_method": scoring_method,
               "check_within_hours": data.check_within_hours,
               **{key: getattr(data, key) for key in BAND_FIELDS}}
     before = {key: getattr(enterprise, key) for key in values}

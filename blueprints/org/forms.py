@@ -113,12 +113,3 @@ class SettingsForm(FlaskForm):
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_CHECK_WITHIN_HOURS},
         description=_l("Empty: by the end of the shift or day. For example 2: two hours into "
                        "the shift."))
-
-
-def show_errors(form: FlaskForm, errors: dict) -> None:
-    """Puts a service's refusal next to the fields it names."""
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)

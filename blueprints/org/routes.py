@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.auth import services as auth_services
+from blueprints.common import refusal
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import page_number, row_id
@@ -20,7 +21,7 @@ def _commit(change):
     """Runs change() and commits; a refusal rolls back and is raised on."""
     try:
         result = change()
-    except services.OrgError:
+    except refusal.Refused:
         db.session.rollback()
         raise
     db.session.commit()
@@ -34,18 +35,13 @@ def _save(form, change):
         return None
     try:
         return _commit(change)
-    except services.OrgError as refused:
-        forms.show_errors(form, refused.errors)
+    except refusal.Refused as refused:
+        refusal.show(form, refused)
         return None
 
 
-def _status() -> int:
-    """Reached after a successful POST has redirected: a POST here came back refused."""
-    return 400 if request.method == "POST" else 200
-
-
 def _page(template: str, **context):
-    return render_template(template, **context), _status()
+    return render_template(template, **context), refusal.status()
 
 
 def _outcome(page, row, change, success_url: str, message: str):
@@ -53,8 +49,8 @@ def _outcome(page, row, change, success_url: str, message: str):
     refusal the row's own page with the reason."""
     try:
         _commit(change)
-    except services.OrgError as refused:
-        return page(row, errors=list(refused.errors.values()), status=400)
+    except refusal.Refused as refused:
+        return page(row, errors=refused.messages, status=refused.status)
     flash(message, "success")
     return redirect(success_url)
 
@@ -129,7 +125,7 @@ def edit_user(user_id):
                                               current_user.id, user)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.users"))
-    return _user_page(user, form=form, status=_status())
+    return _user_page(user, form=form, status=refusal.status())
 
 
 @bp.route("/org/users/<int:user_id>/password", methods=["POST"])
@@ -190,7 +186,7 @@ def edit_department(department_id):
                                                     current_user.id, department)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.departments"))
-    return _department_page(department, form, status=_status())
+    return _department_page(department, form, status=refusal.status())
 
 
 @bp.route("/org/departments/<int:department_id>/state", methods=["POST"])
@@ -246,7 +242,7 @@ def edit_team(team_id):
                                               current_user.id, team)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.departments"))
-    return _team_page(team, form=form, status=_status())
+    return _team_page(team, form=form, status=refusal.status())
 
 
 @bp.route("/org/teams/<int:team_id>/state", methods=["POST"])
@@ -287,7 +283,7 @@ def edit_shift(shift_id):
                                                shift)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.edit_team", team_id=shift.team_id))
-    return _shift_page(shift, form, status=_status())
+    return _shift_page(shift, form, status=refusal.status())
 
 
 @bp.route("/org/shifts/<int:shift_id>/delete", methods=["POST"])

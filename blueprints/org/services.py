@@ -1,6 +1,6 @@
 """Departments, teams, shifts, people and the enterprise's settings.
 
-Plain data in, rows out; the caller commits. A refused change raises OrgError
+Plain data in, rows out; the caller commits. A refused change raises Refused
 with a message per form field (in the user's language) and changes nothing.
 """
 from dataclasses import dataclass
@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from blueprints.common import audit
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused
 from blueprints.org.models import Department, Enterprise, Role, ScoringMethod, Shift, Team, User
 
 # Who may manage departments, teams, shifts and people; who may change the settings.
@@ -23,22 +24,16 @@ MIN_PASSWORD_LENGTH = 8
 USERS_PER_PAGE = 25
 
 
-class OrgError(ValueError):
-    """errors: {form field name: message}; "" is for the form as a whole."""
-
-    def __init__(self, errors: dict):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def _refuse_if(errors: dict) -> None:
+    """errors: {form field name: message}, all shown at once."""
     if errors:
-        raise OrgError(errors)
+        raise Refused.many(errors)
 
 
-def _refuse(field: str, error) -> None:
+def _refuse(field: str | None, error) -> None:
+    """field None: the form as a whole."""
     if error:
-        raise OrgError({field: error})
+        raise Refused(error, field)
 
 
 def _password_error(password: str):
@@ -69,9 +64,9 @@ def may_delete(row) -> bool:
 
 
 def delete(row, actor_id: int) -> None:
-    _refuse("", _l("You cannot delete yourself.") if _is_actor(row, actor_id) else None)
+    _refuse(None, _l("You cannot delete yourself.") if _is_actor(row, actor_id) else None)
     if not may_delete(row):
-        raise OrgError({"": _l("This has records and cannot be deleted. Deactivate it instead.")})
+        raise Refused(_l("This has records and cannot be deleted. Deactivate it instead."))
     audit.record(row.enterprise_id, actor_id, f"{row.__tablename__}.deleted", row,
                  name=row.name)
     db.session.delete(row)
@@ -104,9 +99,9 @@ def set_active(row, active: bool, actor_id: int) -> None:
     sessions stay ended when they are reactivated; deactivated departments and teams are
     no longer offered for new people."""
     if not active:
-        _refuse("", _deactivation_error(row, actor_id))
+        _refuse(None, _deactivation_error(row, actor_id))
     elif isinstance(row, Team) and not row.department.active:
-        _refuse("", _l("Reactivate its department first."))
+        _refuse(None, _l("Reactivate its department first."))
     if row.active != active:
         row.active = active
         if isinstance(row, User) and not active:

@@ -7,9 +7,19 @@ from werkzeug import security
 from blueprints.auth import services
 from blueprints.common import clock
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused
 from blueprints.org.models import Role
 from tests import factories
 from tests.conftest import RequestClient, make_test_app
+
+WRONG, SLOWED = 400, 429  # the statuses of a wrong password and of a client made to wait
+
+
+def refused(*args) -> Refused:
+    """The refusal of services.authenticate(*args)."""
+    with pytest.raises(Refused) as refusal:
+        services.authenticate(*args)
+    return refusal.value
 
 
 def test_login_with_employee_number_and_with_mobile(client, auth, ent):
@@ -87,13 +97,12 @@ def test_the_delay_doubles(app, ent):
     start = datetime(2026, 3, 1, 2, 0)
     with clock.frozen(start):
         for _ in range(services.FREE_FAILURES):
-            services.authenticate(ent.enterprise, ent.worker.employee_no, "wrong", None)
+            refused(ent.enterprise, ent.worker.employee_no, "wrong", None)
         waits = []
         for _ in range(3):
             waits.append(services.seconds_to_wait(ent.enterprise.id, ent.worker.employee_no, None))
             clock.freeze(clock.now() + timedelta(seconds=waits[-1]))
-            assert services.authenticate(ent.enterprise, ent.worker.employee_no, "wrong",
-                                         None).error == "bad_credentials"
+            assert refused(ent.enterprise, ent.worker.employee_no, "wrong", None).status == WRONG
     assert waits == [30, 60, 120]
 
 
@@ -187,9 +196,9 @@ def test_a_guesser_elsewhere_does_not_lock_the_owner_out(app, ent):
     number = ent.director.mobile
     with clock.frozen(datetime(2026, 3, 1, 2, 0)):
         for _ in range(services.FREE_FAILURES):
-            assert services.authenticate(ent.enterprise, number, "wrong", GUESSER).error == "bad_credentials"
-        assert services.authenticate(ent.enterprise, number, factories.PASSWORD, GUESSER).error == "slowed"
-        assert services.authenticate(ent.enterprise, number, factories.PASSWORD, OWNER).user == ent.director
+            assert refused(ent.enterprise, number, "wrong", GUESSER).status == WRONG
+        assert refused(ent.enterprise, number, factories.PASSWORD, GUESSER).status == SLOWED
+        assert services.authenticate(ent.enterprise, number, factories.PASSWORD, OWNER) == ent.director
 
 
 def test_one_client_guessing_many_accounts_is_slowed(app, ent):
@@ -197,12 +206,13 @@ def test_one_client_guessing_many_accounts_is_slowed(app, ent):
     (and only that client)?"""
     with clock.frozen(datetime(2026, 3, 1, 2, 0)):
         for n in range(services.ADDRESS_FREE_FAILURES):
-            services.authenticate(ent.enterprise, f"X{n // 2}", "wrong", GUESSER)
-        slowed = services.authenticate(ent.enterprise, ent.worker.employee_no, factories.PASSWORD,
-                                       GUESSER)
-        assert slowed.error == "slowed" and slowed.wait_seconds == services.FIRST_DELAY_SECONDS
+            refused(ent.enterprise, f"X{n // 2}", "wrong", GUESSER)
+        slowed = refused(ent.enterprise, ent.worker.employee_no, factories.PASSWORD, GUESSER)
+        assert slowed.status == SLOWED
+        with app.test_request_context():
+            assert f"请等待 {services.FIRST_DELAY_SECONDS} 秒" in str(slowed.message)
         assert services.authenticate(ent.enterprise, ent.worker.employee_no, factories.PASSWORD,
-                                     OWNER).user == ent.worker
+                                     OWNER) == ent.worker
 
 
 def _guess_then_log_in(client, user):
@@ -242,5 +252,5 @@ def test_every_login_name_costs_one_password_hash(app, ent, monkeypatch, who):
     real_hash = security._hash_internal
     monkeypatch.setattr(security, "_hash_internal",
                         lambda *args: hashes.append(args[0]) or real_hash(*args))
-    assert services.authenticate(ent.enterprise, identifier, "wrong", None).error == "bad_credentials"
+    assert refused(ent.enterprise, identifier, "wrong", None).status == WRONG
     assert len(hashes) == 1

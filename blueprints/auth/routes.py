@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from blueprints.auth import services
 from blueprints.common.access import public
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused
 from blueprints.common.web import LANGUAGES
 
 bp = Blueprint("auth", __name__)
@@ -46,21 +47,17 @@ def login():
     status = 200
     if form.validate_on_submit():
         enterprise = services.enterprise_by_code(form.enterprise_code.data if need_code else None)
-        result = services.authenticate(enterprise, form.identifier.data, form.password.data,
-                                       request.remote_addr)
-        if result.user:
-            login_user(result.user, remember=form.remember.data)
+        try:
+            user = services.authenticate(enterprise, form.identifier.data, form.password.data,
+                                         request.remote_addr)
+        except Refused as refused:
+            error, status = refused.message, refused.status
+        else:
+            login_user(user, remember=form.remember.data)
             response = make_response(redirect(_safe_next(request.args.get("next"))))
             response.set_cookie("enterprise_code", enterprise.code, max_age=365 * 86400,
                                 samesite="Lax", httponly=True)
             return response
-        status = 429 if result.error == "slowed" else 400
-        error = {
-            "unknown_enterprise": _("No enterprise has this code."),
-            "bad_credentials": _("Wrong employee number, mobile number or password."),
-            "slowed": _("Too many wrong passwords. Please wait %(seconds)s seconds and try again.",
-                        seconds=result.wait_seconds),
-        }[result.error]
     elif request.method == "POST":
         status = 400
         error = _("Please enter your employee number or mobile number and your password.")

@@ -1,13 +1,14 @@
 """Login rules: who may log in, and how guessing is slowed down."""
-from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from flask_login import login_remembered, login_user
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused
 from blueprints.org.models import Enterprise, LoginFailure, User
 
 # Wrong passwords are counted per (login name, client address), so that a guesser
@@ -25,13 +26,6 @@ MAX_DELAY_SECONDS = 15 * 60
 # Unknown and deactivated login names are checked against this, so that they cost one
 # password hash like a real one and the time taken does not tell which names exist.
 _DUMMY_HASH = generate_password_hash("not anyone's password")
-
-
-@dataclass
-class LoginResult:
-    user: User | None = None
-    error: str | None = None          # "unknown_enterprise", "bad_credentials", "slowed"
-    wait_seconds: int = 0
 
 
 def enterprise_by_code(code: str | None) -> Enterprise | None:
@@ -65,13 +59,16 @@ def seconds_to_wait(enterprise_id: int, identifier: str, remote_addr: str | None
 
 
 def authenticate(enterprise: Enterprise | None, identifier: str, password: str,
-                 remote_addr: str | None) -> LoginResult:
+                 remote_addr: str | None) -> User:
+    """The user, or Refused: no such enterprise; too many wrong passwords lately (429,
+    nothing checked); a wrong name or password (counted, and committed)."""
     identifier = identifier.strip()
     if enterprise is None:
-        return LoginResult(error="unknown_enterprise")
+        raise Refused(_l("No enterprise has this code."), "enterprise_code")
     wait = seconds_to_wait(enterprise.id, identifier, remote_addr)
     if wait:
-        return LoginResult(error="slowed", wait_seconds=wait)
+        raise Refused(_l("Too many wrong passwords. Please wait %(seconds)s seconds and try again.",
+                         seconds=wait), status=429)
     user = db.session.scalar(select(User).where(
         User.enterprise_id == enterprise.id,
         or_(User.employee_no == identifier, User.mobile == identifier)))
@@ -84,13 +81,13 @@ def authenticate(enterprise: Enterprise | None, identifier: str, password: str,
         db.session.add(LoginFailure(enterprise_id=enterprise.id, identifier=identifier,
                                     remote_addr=remote_addr))
         db.session.commit()
-        return LoginResult(error="bad_credentials")
+        raise Refused(_l("Wrong employee number, mobile number or password."))
     # Only this client's failures: a guesser elsewhere keeps waiting.
     db.session.execute(db.delete(LoginFailure).where(
         LoginFailure.enterprise_id == enterprise.id, LoginFailure.identifier == identifier,
         LoginFailure.remote_addr == remote_addr))
     db.session.commit()
-    return LoginResult(user=user)
+    return user
 
 
 def renew_login(user: User) -> None:

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.common import refusal
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import row_id
@@ -72,7 +73,7 @@ def subscribe():
                                  services.device_name(request.headers.get("User-Agent", "")))
     except services.NotificationError as refused:
         db.session.rollback()
-        return jsonify(error=str(refused)), 400
+        return refusal.as_json(refused)
     db.session.commit()
     return jsonify(id=row.id, device=row.device), 201
 
@@ -112,7 +113,7 @@ def robots():
             department_id=department_id, secret=form.get("secret", "")))
     except services.NotificationError as refused:
         db.session.rollback()
-        return _robots_page([str(refused)], form, 400)
+        return _robots_page(refused.messages, form, refused.status)
     db.session.commit()
     flash(_("Saved. Send a test message to check it."), "success")
     return redirect(url_for(".robots"))

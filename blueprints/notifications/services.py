@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused
 from blueprints.hazards.models import HazardEvent
 from blueprints.notifications import crypto, escalation
 from blueprints.notifications.allowlist import url_allowed
@@ -34,8 +35,8 @@ BACKOFF_MINUTES = (1, 5, 15, 60, 180)
 STALE_SENDING = timedelta(minutes=15)
 
 
-class NotificationError(ValueError):
-    """Bad input, with a message for the user."""
+class NotificationError(Refused):
+    """A subscription or robot refused, with a message for the user."""
 
 
 # --- claiming ----------------------------------------------------------------

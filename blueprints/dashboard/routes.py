@@ -12,7 +12,7 @@ def home():
     """Today's checks for the user, most urgent first."""
     gaps = due.gaps_for(current_user)
     return render_template("dashboard/home.html", gaps=gaps, queue=work_queue.work_queue(current_user),
-                           units=due.units_for(current_user, gaps_known=gaps))
+                           units=due.units_for(current_user, gaps_known=gaps), due_states=due.DueState)
 
 
 @bp.route("/hazards/queue")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.inspections import due, services
+from blueprints.inspections.models import AnswerResult
 from blueprints.org.models import Enterprise, Role, User
 from blueprints.risk_points.models import CheckLevel, QRToken, RiskPoint
 
@@ -53,7 +54,7 @@ def load_history(enterprise: Enterprise) -> int:
         if not people or token is None:
             continue
         for level, key, items in due.point_units(point):
-            if level != CheckLevel.TEAM.value:
+            if level != CheckLevel.TEAM:
                 continue
             for period in _periods(key, point.team, start, now, tz_name):
                 if rng.random() < MISSED:
@@ -71,9 +72,9 @@ def _check(rng, point, level, key, items, user, token, done_at) -> int:
     answers = []
     for item in items:
         if rng.random() < ABNORMAL:
-            answers.append(services.Answer(item.id, services.ABNORMAL, note=rng.choice(NOTES)))
+            answers.append(services.Answer(item.id, AnswerResult.ABNORMAL, note=rng.choice(NOTES)))
         else:
-            answers.append(services.Answer(item.id, services.OK))
+            answers.append(services.Answer(item.id, AnswerResult.OK))
     with clock.frozen(done_at):
         services.submit_check(user, point, level, key, answers)
     return 1

@@ -10,7 +10,6 @@ A period is overdue once it has ended undone; for shift, daily and every-N-hours
 the enterprise may set an earlier "complete within N hours of the start". A period that
 ended undone keeps the unit overdue until the next check is done.
 """
-import enum
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,36 +18,26 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, select, true
 
 from blueprints.common import clock
+from blueprints.common.enums import LabelledEnum
 from blueprints.common.extensions import db
 from blueprints.inspections.models import Inspection
 from blueprints.org.models import Enterprise, Role, Team, User
-from blueprints.risk_points.models import FREQUENCY_LABELS, CheckLevel, ChecklistItem, Frequency, RiskPoint
+from blueprints.risk_points.models import CheckLevel, ChecklistItem, Frequency, RiskPoint
 
 # The kinds an enterprise's "complete within N hours of the start" applies to.
-EARLY_KINDS = {Frequency.SHIFT.value, Frequency.DAILY.value, Frequency.HOURS.value}
+EARLY_KINDS = {Frequency.SHIFT, Frequency.DAILY, Frequency.HOURS}
 # Weekly and monthly checks are due soon in their last days: a week's from Friday, so that
 # a department head working Monday to Friday is warned on a working day; a month's in its
 # last five days, one working week.
-DUE_SOON_DAYS = {Frequency.WEEKLY.value: 3, Frequency.MONTHLY.value: 5}
+DUE_SOON_DAYS = {Frequency.WEEKLY: 3, Frequency.MONTHLY: 5}
 
 
-class DueState(str, enum.Enum):
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    DUE = "due"
-    DONE = "done"
-
-    @property
-    def label(self):
-        return DUE_STATE_LABELS[self]
-
-
-DUE_STATE_LABELS = {
-    DueState.OVERDUE: _l("Overdue"),
-    DueState.DUE_SOON: _l("Due soon"),
-    DueState.DUE: _l("Due"),
-    DueState.DONE: _l("Done"),
-}
+class DueState(LabelledEnum):
+    """Most urgent first; the value names the badge's CSS class (state-<value>)."""
+    OVERDUE = "overdue", _l("Overdue")
+    DUE_SOON = "due_soon", _l("Due soon")
+    DUE = "due", _l("Due")
+    DONE = "done", _l("Done")
 
 
 @dataclass(frozen=True)
@@ -73,9 +62,9 @@ def is_due_soon(frequency_key: str, period: Period, moment: datetime) -> bool:
 
 def frequency_label(frequency_key: str):
     kind, _, hours = frequency_key.partition(":")
-    if kind == Frequency.HOURS.value:
+    if kind == Frequency.HOURS:
         return _l("Every %(hours)s hours", hours=hours)
-    return FREQUENCY_LABELS[Frequency(kind)]
+    return Frequency(kind).label
 
 
 @dataclass
@@ -149,18 +138,18 @@ def period_for(frequency_key: str, team: Team | None, moment: datetime, tz_name:
     local = clock.to_local(moment, tz_name)
     day_start = work_day_start(team, local)
     kind, _, hours = frequency_key.partition(":")
-    if kind == Frequency.HOURS.value:
+    if kind == Frequency.HOURS:
         step = timedelta(hours=int(hours or 1))
         start = day_start + step * ((local - day_start) // step)
         end = min(start + step, day_start + timedelta(days=1))
-    elif kind == Frequency.SHIFT.value and team is not None and team.shifts:
+    elif kind == Frequency.SHIFT and team is not None and team.shifts:
         start, end = _shift_window(team, local)
-    elif kind in (Frequency.SHIFT.value, Frequency.DAILY.value):
+    elif kind in (Frequency.SHIFT, Frequency.DAILY):
         start, end = day_start, day_start + timedelta(days=1)
-    elif kind == Frequency.WEEKLY.value:
+    elif kind == Frequency.WEEKLY:
         start = day_start - timedelta(days=day_start.weekday())
         end = start + timedelta(days=7)
-    elif kind == Frequency.MONTHLY.value:
+    elif kind == Frequency.MONTHLY:
         first = day_start.date().replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
         start = _at(first, day_start.time(), zone)
@@ -275,13 +264,13 @@ def _scope(user: User):
     if user.has_role(*CHECKERS):
         if user.team_id is None:
             return None
-        return CheckLevel.TEAM.value, _team_points(user)
+        return CheckLevel.TEAM, _team_points(user)
     if user.has_role(Role.DEPT_HEAD):
         if user.effective_department_id is None:
             return None
-        return CheckLevel.WORKSHOP.value, _department_points(user)
+        return CheckLevel.WORKSHOP, _department_points(user)
     if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR):
-        return CheckLevel.ENTERPRISE.value, true()
+        return CheckLevel.ENTERPRISE, true()
     return None
 
 
@@ -293,10 +282,10 @@ def checkable(user: User, level: str):
     principal may do any check. Anyone else reports a hazard instead."""
     if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
         allowed = true()
-    elif level == CheckLevel.TEAM.value and user.has_role(*CHECKERS):
+    elif level == CheckLevel.TEAM and user.has_role(*CHECKERS):
         allowed = or_(_team_points(user),
                       and_(RiskPoint.team_id.is_(None), _department_points(user)))
-    elif level in (CheckLevel.TEAM.value, CheckLevel.WORKSHOP.value) and user.has_role(Role.DEPT_HEAD):
+    elif level in (CheckLevel.TEAM, CheckLevel.WORKSHOP) and user.has_role(Role.DEPT_HEAD):
         allowed = _department_points(user)
     else:
         allowed = false()
@@ -326,22 +315,22 @@ def gaps(enterprise_id: int, points: list[RiskPoint] | None = None) -> list[Gap]
             .order_by(RiskPoint.code)).all()
     holders = db.session.scalars(select(User).where(
         User.enterprise_id == enterprise_id, User.active.is_(True),
-        User.role.in_([role.value for role in (*CHECKERS, Role.DEPT_HEAD)]))).all()
+        User.role.in_((*CHECKERS, Role.DEPT_HEAD)))).all()
     staffed = {u.team_id for u in holders if u.has_role(*CHECKERS)}
     headed = {u.effective_department_id for u in holders if u.has_role(Role.DEPT_HEAD)}
     found = []
     for point in points:
         levels = {level for level, _key, _items in point_units(point)}
-        if CheckLevel.TEAM.value in levels:
+        if CheckLevel.TEAM in levels:
             if point.team is None:
-                found.append(Gap(point, CheckLevel.TEAM.value, _l(
+                found.append(Gap(point, CheckLevel.TEAM, _l(
                     "Team checks have nobody: the risk point has no responsible team")))
             elif point.team_id not in staffed:
-                found.append(Gap(point, CheckLevel.TEAM.value, _l(
+                found.append(Gap(point, CheckLevel.TEAM, _l(
                     "Team checks have nobody: %(team)s has no active member",
                     team=point.team.name)))
-        if CheckLevel.WORKSHOP.value in levels and point.department_id not in headed:
-            found.append(Gap(point, CheckLevel.WORKSHOP.value, _l(
+        if CheckLevel.WORKSHOP in levels and point.department_id not in headed:
+            found.append(Gap(point, CheckLevel.WORKSHOP, _l(
                 "Workshop checks have nobody: %(department)s has no department head",
                 department=point.department.name)))
     return found

@@ -1,13 +1,15 @@
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from blueprints.common.enums import LabelledEnum, stored_as
 from blueprints.common.extensions import db
 from blueprints.common.model_helpers import client_uuid, created_at, enterprise_fk
 from blueprints.org.models import User
 from blueprints.photos.models import Photo
-from blueprints.risk_points.models import ChecklistItem, ChecklistVersion, QRToken, RiskPoint
+from blueprints.risk_points.models import CheckLevel, ChecklistItem, ChecklistVersion, QRToken, RiskPoint
 
 
 class Scan(db.Model):
@@ -34,7 +36,7 @@ class Inspection(db.Model):
     client_uuid: Mapped[str | None] = client_uuid()
     risk_point_id: Mapped[int] = mapped_column(ForeignKey("risk_point.id"), index=True)
     checklist_version_id: Mapped[int] = mapped_column(ForeignKey("checklist_version.id"))
-    level: Mapped[str] = mapped_column(String(12))
+    level: Mapped[CheckLevel] = mapped_column(stored_as(CheckLevel, 12))
     frequency_key: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     done_at: Mapped[datetime] = mapped_column(index=True)
@@ -51,12 +53,19 @@ class Inspection(db.Model):
         back_populates="inspection", order_by="InspectionAnswer.id")
 
 
+class AnswerResult(LabelledEnum):
+    """An item's answer; the value names its CSS classes (answer-<value>, result-<value>)."""
+    OK = "ok", _l("OK")
+    ABNORMAL = "abnormal", _l("Abnormal")
+    NA = "na", _l("N/A")
+
+
 class InspectionAnswer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = enterprise_fk()
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("checklist_item.id"))
-    result: Mapped[str] = mapped_column(String(10))  # ok / abnormal / na
+    result: Mapped[AnswerResult] = mapped_column(stored_as(AnswerResult, 10))
     note: Mapped[str] = mapped_column(Text, default="")
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
     inspection: Mapped[Inspection] = relationship(back_populates="answers")

@@ -11,7 +11,7 @@ from blueprints.common.refusal import Refused
 from blueprints.inspections import due, forms, services
 from blueprints.inspections.models import Inspection
 from blueprints.risk_points import services as rp_services
-from blueprints.risk_points.models import CheckLevel, RiskPoint
+from blueprints.risk_points.models import RiskPoint
 
 bp = Blueprint("inspections", __name__)
 
@@ -112,8 +112,8 @@ def record(inspection_id):
         abort(404)
     return render_template("inspections/record.html", inspection=inspection,
                            hazards=services.hazards_of(inspection),
-                           hazard_url=_hazard_url, result_labels=services.RESULT_LABELS,
-                           unit_label=f"{CheckLevel(inspection.level).label} · "
+                           hazard_url=_hazard_url,
+                           unit_label=f"{inspection.level.label} · "
                                       f"{due.frequency_label(inspection.frequency_key)}")
 
 

@@ -14,7 +14,7 @@ from blueprints.common.refusal import Refused
 from blueprints.hazards import transitions as hazard_transitions
 from blueprints.hazards.models import Hazard
 from blueprints.inspections import due
-from blueprints.inspections.models import Inspection, InspectionAnswer, Scan
+from blueprints.inspections.models import AnswerResult, Inspection, InspectionAnswer, Scan
 from blueprints.org.models import Role, User
 from blueprints.photos import services as photo_services
 from blueprints.photos.models import Photo
@@ -26,10 +26,6 @@ SCAN_WINDOW = timedelta(minutes=30)
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
 # Checks kept offline longer than this are refused: they no longer prove much.
 MAX_CHECK_AGE = timedelta(days=7)
-
-OK, ABNORMAL, NA = "ok", "abnormal", "na"
-RESULTS = (OK, ABNORMAL, NA)
-RESULT_LABELS = {OK: _l("OK"), ABNORMAL: _l("Abnormal"), NA: _l("N/A")}
 
 
 class CheckRefused(Refused):
@@ -119,7 +115,7 @@ def may_check(user: User, point: RiskPoint, level: str) -> bool:
 
 def check_refusal(point: RiskPoint, level: str):
     """Why may_check said no, for the person who scanned the point."""
-    if level == CheckLevel.TEAM.value and point.team is not None:
+    if level == CheckLevel.TEAM and point.team is not None:
         return _l("%(point)s is checked by %(team)s.", point=point.name, team=point.team.name)
     return _l("This check falls to others.")
 
@@ -154,10 +150,11 @@ def _validate(answers: list[Answer], items) -> dict[int, Answer]:
         raise CheckRefused(_l("Some answers do not belong to this checklist. Please reload the page."))
     for item in items:
         answer = by_item.get(item.id)
-        if answer is None or answer.result not in RESULTS:
+        if answer is None or AnswerResult.lookup(answer.result) is None:
             raise CheckRefused(_l("Please answer every item: “%(item)s” has no answer.",
                                   item=item.text))
-        if answer.result == ABNORMAL and not (answer.note.strip() or answer.photo or answer.photo_id):
+        if answer.result == AnswerResult.ABNORMAL and not (
+                answer.note.strip() or answer.photo or answer.photo_id):
             raise CheckRefused(_l("“%(item)s” is marked abnormal: please add a note or a photo.",
                                   item=item.text))
     return by_item
@@ -235,8 +232,8 @@ def submit_check(user: User, point: RiskPoint, level: str, frequency_key: str,
         note = answer.note.strip()
         db.session.add(InspectionAnswer(
             enterprise_id=user.enterprise_id, inspection_id=inspection.id, item_id=item.id,
-            result=answer.result, note=note, photo_id=photo_id))
-        if answer.result == ABNORMAL:
+            result=AnswerResult(answer.result), note=note, photo_id=photo_id))
+        if answer.result == AnswerResult.ABNORMAL:
             hazards.append(hazard_transitions.report_hazard(user, hazard_transitions.HazardReport(
                 description=hazard_transitions.abnormal_item_description(item.text, note),
                 department_id=point.department_id, team_id=point.team_id,

@@ -16,7 +16,7 @@ class InvalidScore(ValueError):
 
 @dataclass(frozen=True)
 class Scored:
-    method: str
+    method: ScoringMethod
     score: float
     grade: Grade
 
@@ -36,7 +36,7 @@ def score_lec(enterprise: Enterprise, likelihood: float, e: float, c: float) -> 
     if likelihood not in LEC_L_VALUES or e not in LEC_E_VALUES or c not in LEC_C_VALUES:
         raise InvalidScore("LEC values must be picked from the standard values")
     d = round(likelihood * e * c, 4)
-    return Scored(ScoringMethod.LEC.value, d,
+    return Scored(ScoringMethod.LEC, d,
                   band(d, enterprise.lec_red_min, enterprise.lec_orange_min, enterprise.lec_yellow_min))
 
 
@@ -45,5 +45,5 @@ def score_ls(enterprise: Enterprise, likelihood: int, s: int) -> Scored:
     if likelihood not in LS_VALUES or s not in LS_VALUES:
         raise InvalidScore("L and S must be whole numbers from 1 to 5")
     r = likelihood * s
-    return Scored(ScoringMethod.LS.value, r,
+    return Scored(ScoringMethod.LS, r,
                   band(r, enterprise.ls_red_min, enterprise.ls_orange_min, enterprise.ls_yellow_min))

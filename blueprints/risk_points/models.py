@@ -1,25 +1,21 @@
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from blueprints.common.enums import LabelledEnum, stored_as
 from blueprints.common.extensions import db
 from blueprints.common.model_helpers import created_at, enterprise_fk
-from blueprints.org.models import Department, Team, User
+from blueprints.org.models import Department, ScoringMethod, Team, User
 
 
-class Grade(str, enum.Enum):
-    """The four risk colours, most serious first."""
-    RED = "red"
-    ORANGE = "orange"
-    YELLOW = "yellow"
-    BLUE = "blue"
-
-    @property
-    def label(self):
-        return GRADE_LABELS[self]
+class Grade(LabelledEnum):
+    """The four risk colours, most serious first; the value names the colour's CSS classes."""
+    RED = "red", _l("Major risk")
+    ORANGE = "orange", _l("Significant risk")
+    YELLOW = "yellow", _l("General risk")
+    BLUE = "blue", _l("Low risk")
 
     @property
     def rank(self) -> int:
@@ -31,36 +27,17 @@ class Grade(str, enum.Enum):
         return MIN_CONTROL_LEVEL[self]
 
 
-GRADE_LABELS = {
-    Grade.RED: _l("Major risk"),
-    Grade.ORANGE: _l("Significant risk"),
-    Grade.YELLOW: _l("General risk"),
-    Grade.BLUE: _l("Low risk"),
-}
-
-
-class ControlLevel(str, enum.Enum):
-    COMPANY = "company"
-    DEPARTMENT = "department"
-    TEAM = "team"
-    POST = "post"
-
-    @property
-    def label(self):
-        return CONTROL_LEVEL_LABELS[self]
+class ControlLevel(LabelledEnum):
+    COMPANY = "company", _l("Company level")
+    DEPARTMENT = "department", _l("Department level")
+    TEAM = "team", _l("Team level")
+    POST = "post", _l("Post level")
 
     def is_below(self, other: "ControlLevel") -> bool:
         """Lower in the hierarchy company > department > team > post."""
         order = list(ControlLevel)
         return order.index(self) > order.index(other)
 
-
-CONTROL_LEVEL_LABELS = {
-    ControlLevel.COMPANY: _l("Company level"),
-    ControlLevel.DEPARTMENT: _l("Department level"),
-    ControlLevel.TEAM: _l("Team level"),
-    ControlLevel.POST: _l("Post level"),
-}
 
 MIN_CONTROL_LEVEL = {
     Grade.RED: ControlLevel.COMPANY,
@@ -80,22 +57,23 @@ class RiskPoint(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    control_level: Mapped[str] = mapped_column(String(20), default=ControlLevel.TEAM.value)
+    control_level: Mapped[ControlLevel] = mapped_column(stored_as(ControlLevel, 20),
+                                                       default=ControlLevel.TEAM)
     # Why the point is controlled below its grade's lowest level (kept only while it is).
     control_reason: Mapped[str | None] = mapped_column(Text)
     hazard_factors: Mapped[str] = mapped_column(Text, default="")
     accident_types: Mapped[str] = mapped_column(Text, default="")
     control_measures: Mapped[str] = mapped_column(Text, default="")
     # The score as entered; the method is the enterprise's at the time of scoring.
-    scoring_method: Mapped[str] = mapped_column(String(8))
+    scoring_method: Mapped[ScoringMethod] = mapped_column(stored_as(ScoringMethod, 8))
     lec_l: Mapped[float | None]
     lec_e: Mapped[float | None]
     lec_c: Mapped[float | None]
     ls_l: Mapped[int | None]
     ls_s: Mapped[int | None]
     score: Mapped[float]
-    computed_grade: Mapped[str] = mapped_column(String(10))
-    override_grade: Mapped[str | None] = mapped_column(String(10))
+    computed_grade: Mapped[Grade] = mapped_column(stored_as(Grade, 10))
+    override_grade: Mapped[Grade | None] = mapped_column(stored_as(Grade, 10))
     override_reason: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at()
@@ -136,43 +114,19 @@ class QRToken(db.Model):
     risk_point: Mapped[RiskPoint] = relationship(back_populates="tokens")
 
 
-class Frequency(str, enum.Enum):
-    HOURS = "hours"      # every N hours, counted from the start of the team's shift
-    SHIFT = "shift"
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-
-    @property
-    def label(self):
-        return FREQUENCY_LABELS[self]
+class Frequency(LabelledEnum):
+    HOURS = "hours", _l("Every few hours")  # every N hours, counted from the start of the team's shift
+    SHIFT = "shift", _l("Every shift")
+    DAILY = "daily", _l("Daily")
+    WEEKLY = "weekly", _l("Weekly")
+    MONTHLY = "monthly", _l("Monthly")
 
 
-FREQUENCY_LABELS = {
-    Frequency.HOURS: _l("Every few hours"),
-    Frequency.SHIFT: _l("Every shift"),
-    Frequency.DAILY: _l("Daily"),
-    Frequency.WEEKLY: _l("Weekly"),
-    Frequency.MONTHLY: _l("Monthly"),
-}
-
-
-class CheckLevel(str, enum.Enum):
+class CheckLevel(LabelledEnum):
     """Who checks an item: the post/team, the workshop or the enterprise."""
-    TEAM = "team"
-    WORKSHOP = "workshop"
-    ENTERPRISE = "enterprise"
-
-    @property
-    def label(self):
-        return CHECK_LEVEL_LABELS[self]
-
-
-CHECK_LEVEL_LABELS = {
-    CheckLevel.TEAM: _l("Post / team check"),
-    CheckLevel.WORKSHOP: _l("Workshop check"),
-    CheckLevel.ENTERPRISE: _l("Enterprise check"),
-}
+    TEAM = "team", _l("Post / team check")
+    WORKSHOP = "workshop", _l("Workshop check")
+    ENTERPRISE = "enterprise", _l("Enterprise check")
 
 
 class ChecklistVersion(db.Model):
@@ -196,14 +150,14 @@ class ChecklistItem(db.Model):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     standard: Mapped[str] = mapped_column(Text, default="")
-    frequency: Mapped[str] = mapped_column(String(10), default=Frequency.SHIFT.value)
+    frequency: Mapped[Frequency] = mapped_column(stored_as(Frequency, 10), default=Frequency.SHIFT)
     every_hours: Mapped[int | None]
-    level: Mapped[str] = mapped_column(String(12), default=CheckLevel.TEAM.value)
+    level: Mapped[CheckLevel] = mapped_column(stored_as(CheckLevel, 12), default=CheckLevel.TEAM)
     version: Mapped[ChecklistVersion] = relationship(back_populates="items")
 
     @property
     def frequency_key(self) -> str:
         """Items with the same key are checked together, in one inspection."""
-        if self.frequency == Frequency.HOURS.value:
+        if self.frequency == Frequency.HOURS:
             return f"hours:{self.every_hours}"
-        return self.frequency
+        return str(self.frequency)

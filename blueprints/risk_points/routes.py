@@ -11,7 +11,7 @@ from blueprints.inspections import due
 from blueprints.org import services as org_services
 from blueprints.org.models import User
 from blueprints.risk_points import forms, grading, labels, services
-from blueprints.risk_points.models import CheckLevel, ControlLevel, Frequency, Grade, RiskPoint
+from blueprints.risk_points.models import Frequency, Grade, RiskPoint
 
 bp = Blueprint("risk_points", __name__)
 
@@ -21,10 +21,7 @@ label_keepers_only = roles_required(*services.LABEL_KEEPERS)
 
 @bp.context_processor
 def _labels():
-    """Stored values shown by their labels, in the user's language."""
-    return {"Grade": Grade, "control_label": lambda value: ControlLevel(value).label,
-            "frequency_label": lambda value: Frequency(value).label,
-            "level_label": lambda value: CheckLevel(value).label}
+    return {"Frequency": Frequency}
 
 
 def _status() -> int:
@@ -36,8 +33,7 @@ def _status() -> int:
 
 @bp.route("/points")
 def list_points():
-    grade = request.args.get("grade", "")
-    grade = grade if grade in {g.value for g in Grade} else ""
+    grade = Grade.lookup(request.args.get("grade")) or ""
     department_id = request.args.get("department", type=row_id)
     points = services.list_points(current_user.enterprise_id, grade or None, department_id)
     return render("risk_points/list.html", "risk_points/_list.html", points=points,

@@ -34,9 +34,9 @@ class Refused(ValueError):
 class ItemData:
     text: str
     standard: str = ""
-    frequency: str = Frequency.SHIFT.value
+    frequency: str = Frequency.SHIFT
     every_hours: int | None = None
-    level: str = CheckLevel.TEAM.value
+    level: str = CheckLevel.TEAM
 
 
 @dataclass
@@ -63,7 +63,7 @@ def new_token() -> str:
 
 
 def score(enterprise: Enterprise, data: RiskPointData) -> grading.Scored:
-    if enterprise.scoring_method == ScoringMethod.LEC.value:
+    if enterprise.scoring_method == ScoringMethod.LEC:
         if data.lec is None:
             raise grading.InvalidScore("LEC values missing")
         return grading.score_lec(enterprise, *data.lec)
@@ -77,11 +77,13 @@ def _apply(point: RiskPoint, enterprise: Enterprise, data: RiskPointData) -> Non
     for name in ("code", "name", "location", "department_id", "team_id", "responsible_user_id",
                  "control_level", "hazard_factors", "accident_types", "control_measures"):
         setattr(point, name, getattr(data, name))
+    point.control_level = ControlLevel(data.control_level)
     point.scoring_method = scored.method
-    point.lec_l, point.lec_e, point.lec_c = data.lec if scored.method == "LEC" else (None, None, None)
-    point.ls_l, point.ls_s = data.ls if scored.method == "LS" else (None, None)
+    lec = scored.method == ScoringMethod.LEC
+    point.lec_l, point.lec_e, point.lec_c = data.lec if lec else (None, None, None)
+    point.ls_l, point.ls_s = (None, None) if lec else data.ls
     point.score = scored.score
-    point.computed_grade = scored.grade.value
+    point.computed_grade = scored.grade
     point.control_reason = (data.control_reason.strip() or None) if point.control_below_minimum \
         else None
 
@@ -127,7 +129,7 @@ def set_override(point: RiskPoint, grade: Grade | None, reason: str, actor_id: i
     error = grade and control_level_error(grade, point.control_level, point.control_reason)
     if error is not None:
         raise Refused("grade", error)
-    point.override_grade = grade.value if grade else None
+    point.override_grade = grade or None
     point.override_reason = reason.strip() if grade else None
     audit.record(point.enterprise_id, actor_id, "risk_point.grade_override", point,
                  computed=point.computed_grade, override=point.override_grade, reason=reason.strip())
@@ -158,9 +160,9 @@ def save_checklist(point: RiskPoint, items: list[ItemData], actor_id: int | None
     for position, item in enumerate(items, start=1):
         db.session.add(ChecklistItem(
             enterprise_id=point.enterprise_id, version_id=version.id, position=position,
-            text=item.text, standard=item.standard, frequency=item.frequency,
-            every_hours=item.every_hours if item.frequency == Frequency.HOURS.value else None,
-            level=item.level))
+            text=item.text, standard=item.standard, frequency=Frequency(item.frequency),
+            every_hours=item.every_hours if item.frequency == Frequency.HOURS else None,
+            level=CheckLevel(item.level)))
     db.session.flush()
     db.session.refresh(point)
     return version
@@ -187,7 +189,7 @@ def _effective_grade():
 def list_points(enterprise_id: int, grade: str | None = None,
                 department_id: int | None = None) -> list[RiskPoint]:
     """Active points, most serious colour first, then by code."""
-    seriousness = case({g.value: g.rank for g in Grade}, value=_effective_grade(), else_=len(Grade))
+    seriousness = case({g: g.rank for g in Grade}, value=_effective_grade(), else_=len(Grade))
     query = (select(RiskPoint)
              .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.active.is_(True))
              .options(selectinload(RiskPoint.department))
@@ -225,7 +227,7 @@ def point_errors(enterprise: Enterprise, data: RiskPointData,
         scored = score(enterprise, data)
     except grading.InvalidScore:
         errors["score"] = (_l("Please pick L, E and C from the lists.")
-                           if enterprise.scoring_method == ScoringMethod.LEC.value
+                           if enterprise.scoring_method == ScoringMethod.LEC
                            else _l("Please pick L and S from 1 to 5."))
     else:
         grade = Grade(point.override_grade) if point and point.override_grade else scored.grade
@@ -243,12 +245,12 @@ def checklist_errors(items: list[ItemData]) -> list[str]:
     for number, item in enumerate(items, start=1):
         if not item.text.strip():
             errors.append(_l("Item %(n)s: please describe what to check.", n=number))
-        if item.frequency not in {f.value for f in Frequency}:
+        if Frequency.lookup(item.frequency) is None:
             errors.append(_l("Item %(n)s: please pick how often.", n=number))
-        elif item.frequency == Frequency.HOURS.value and not (
+        elif item.frequency == Frequency.HOURS and not (
                 item.every_hours and 1 <= item.every_hours <= MAX_EVERY_HOURS):
             errors.append(_l("Item %(n)s: every how many hours (1 to %(max)s)?", n=number,
                              max=MAX_EVERY_HOURS))
-        if item.level not in {level.value for level in CheckLevel}:
+        if CheckLevel.lookup(item.level) is None:
             errors.append(_l("Item %(n)s: please pick who checks it.", n=number))
     return errors

@@ -60,9 +60,10 @@ def _shared_app(tmp_path_factory):
 
 @pytest.fixture
 def app(request, tmp_path):
-    """The app on a database that starts empty. Tests marked `file_database` get a fresh file
-    with real commits (threads, several connections); the others share one schema and are
-    rolled back."""
+    """The app on a database that starts empty. Tests marked `file_database` get a fresh app
+    and file with real commits (threads, several connections); the others share one app
+    and schema and are rolled back. Its config is restored after each test; anything else
+    a test changes on the app it undoes itself (monkeypatch)."""
     if request.node.get_closest_marker("file_database"):
         app = make_test_app(tmp_path)
         app.test_client_class = RequestClient

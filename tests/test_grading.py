@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from blueprints.common.audit import AuditLog
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused
 from blueprints.org.models import ScoringMethod
 from blueprints.risk_points import grading, services
 from blueprints.risk_points.models import ControlLevel, Grade
@@ -95,8 +96,9 @@ def test_override_needs_a_reason_and_is_audit_logged(app, ent):
     point = ent.point
     point.control_level = "company"
     assert point.grade == ORANGE
-    with pytest.raises(ValueError):
+    with pytest.raises(Refused) as refused:
         services.set_override(point, RED, "  ", ent.director.id)
+    assert refused.value.field == "reason"
     assert point.override_grade is None and _overrides(point) == []
     services.set_override(point, RED, "涉及重大危险源", ent.director.id)
     db.session.commit()
@@ -166,7 +168,7 @@ def test_override_to_a_grade_the_control_level_does_not_meet_is_refused(app, ent
     """Is overriding a team-level point to red refused until its control level is raised?"""
     point = ent.point
     point.control_level = "team"
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.set_override(point, RED, "涉及重大危险源", ent.director.id)
     assert refused.value.field == "grade"
     assert point.override_grade is None and _overrides(point) == []

@@ -3,6 +3,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.common import refusal
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import row_id
@@ -22,11 +23,6 @@ label_keepers_only = roles_required(*services.LABEL_KEEPERS)
 @bp.context_processor
 def _labels():
     return {"Frequency": Frequency}
-
-
-def _status() -> int:
-    """A form page that comes back after a POST has errors in it."""
-    return 400 if request.method == "POST" else 200
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -72,10 +68,9 @@ def override(point_id):
     grade = Grade(form.grade.data) if form.grade.data else None
     try:
         services.set_override(point, grade, form.reason.data or "", current_user.id)
-    except services.Refused as refused:
+    except refusal.Refused as refused:
         db.session.rollback()
-        form[refused.field].errors = [refused.message]
-        return _detail(point, form, status=400)
+        return _detail(point, form, status=refusal.show(form, refused))
     db.session.commit()
     flash(_("The grade is overridden.") if grade else _("The override is cleared."), "success")
     return redirect(url_for("risk_points.detail", point_id=point.id))
@@ -97,16 +92,12 @@ def _point_form(point=None):
     return form
 
 
-def _form_page(form, point, errors=None):
-    errors = errors or {}
-    form.score_error = errors.get("score")
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
+def _form_page(form, point, refused=None):
+    status = refusal.show(form, refused)
     enterprise = current_user.enterprise
     return render_template("risk_points/edit.html", form=form, point=point,
                            method=enterprise.scoring_method,
-                           scored=_try_score(enterprise, form)), _status()
+                           scored=_try_score(enterprise, form)), status
 
 
 def _try_score(enterprise, form) -> grading.Scored | None:
@@ -121,32 +112,33 @@ def _try_score(enterprise, form) -> grading.Scored | None:
 
 
 def _save_point(form, point=None):
-    """The saved point, or None when the input is refused (nothing is written then)."""
+    """The saved point, or None and the refusal, if any (nothing is written then)."""
     if not form.validate_on_submit():
-        return None, {}
+        return None, None
     enterprise = current_user.enterprise
     data = form.data_for()
-    errors = services.point_errors(enterprise, data, point)
-    if errors:
-        return None, errors
+    try:
+        services.check_point(enterprise, data, point)
+    except refusal.Refused as refused:
+        return None, refused
     if point is None:
         point = services.create_risk_point(enterprise, data, current_user.id)
     else:
         services.update_risk_point(point, enterprise, data, current_user.id)
     db.session.commit()
-    return point, {}
+    return point, None
 
 
 @bp.route("/points/new", methods=["GET", "POST"])
 @editors_only
 def new_point():
     form = _point_form()
-    point, errors = _save_point(form)
+    point, refused = _save_point(form)
     if point:
         flash(_("Saved. Grade: %(grade)s. Now add its check items.", grade=point.grade.label),
               "success")
         return redirect(url_for("risk_points.edit_checklist", point_id=point.id))
-    return _form_page(form, None, errors)
+    return _form_page(form, None, refused)
 
 
 @bp.route("/points/<int:point_id>/edit", methods=["GET", "POST"])
@@ -154,11 +146,11 @@ def new_point():
 def edit_point(point_id):
     point = get_owned(RiskPoint, point_id)
     form = _point_form(point)
-    saved, errors = _save_point(form, point)
+    saved, refused = _save_point(form, point)
     if saved:
         flash(_("Saved. Grade: %(grade)s.", grade=saved.grade.label), "success")
         return redirect(url_for("risk_points.detail", point_id=point.id))
-    return _form_page(form, point, errors)
+    return _form_page(form, point, refused)
 
 
 @bp.route("/points/grade")
@@ -193,9 +185,10 @@ def edit_checklist(point_id):
     action = request.form.get("action", "save")
     if action != "save":
         return _checklist_page(point, forms.rearranged(items, action))
-    errors = services.checklist_errors(items)
-    if errors:
-        return _checklist_page(point, items, errors, status=400)
+    try:
+        services.check_checklist(items)
+    except refusal.Refused as refused:
+        return _checklist_page(point, items, refused.messages, status=refused.status)
     version = services.save_checklist(point, items, current_user.id)
     db.session.commit()
     flash(_("Saved as checklist version %(n)s.", n=version.number), "success")

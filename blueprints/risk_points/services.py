@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from blueprints.common import audit, clock
 from blueprints.common.extensions import db
+from blueprints.common.refusal import Refused
 from blueprints.org.models import Enterprise, Role, ScoringMethod, Team
 from blueprints.risk_points import grading
 from blueprints.risk_points.models import (
@@ -20,14 +21,6 @@ from blueprints.risk_points.models import (
     QRToken,
     RiskPoint,
 )
-
-
-class Refused(ValueError):
-    """A change refused with a message (in the user's language) for one form field."""
-
-    def __init__(self, field: str, message):
-        super().__init__(message)
-        self.field, self.message = field, message
 
 
 @dataclass
@@ -65,10 +58,10 @@ def new_token() -> str:
 def score(enterprise: Enterprise, data: RiskPointData) -> grading.Scored:
     if enterprise.scoring_method == ScoringMethod.LEC:
         if data.lec is None:
-            raise grading.InvalidScore("LEC values missing")
+            raise grading.InvalidScore(grading.PICK_LEC, "score")
         return grading.score_lec(enterprise, *data.lec)
     if data.ls is None:
-        raise grading.InvalidScore("L and S missing")
+        raise grading.InvalidScore(grading.PICK_LS, "score")
     return grading.score_ls(enterprise, *data.ls)
 
 
@@ -125,10 +118,10 @@ def set_override(point: RiskPoint, grade: Grade | None, reason: str, actor_id: i
     An override to a grade that asks for a higher control level than the point has (and no
     reason for the lower one) is refused: the control level is changed first, on the form."""
     if grade is not None and not reason.strip():
-        raise Refused("reason", _l("Please give the reason for the override."))
+        raise Refused(_l("Please give the reason for the override."), "reason")
     error = grade and control_level_error(grade, point.control_level, point.control_reason)
     if error is not None:
-        raise Refused("grade", error)
+        raise Refused(error, "grade")
     point.override_grade = grade or None
     point.override_reason = reason.strip() if grade else None
     audit.record(point.enterprise_id, actor_id, "risk_point.grade_override", point,
@@ -211,9 +204,8 @@ def points_by_ids(enterprise_id: int, ids: list[int]) -> list[RiskPoint]:
     return [p for p in points if p.id in wanted]
 
 
-def point_errors(enterprise: Enterprise, data: RiskPointData,
-                 point: RiskPoint | None = None) -> dict[str, str]:
-    """Why data cannot be saved, per form field; empty when it can."""
+def check_point(enterprise: Enterprise, data: RiskPointData, point: RiskPoint | None = None) -> None:
+    """Refuses data that cannot be saved, with every reason at once, each on its field."""
     errors = {}
     taken = db.session.scalar(select(RiskPoint.id).where(
         RiskPoint.enterprise_id == enterprise.id, RiskPoint.code == data.code.strip()))
@@ -225,22 +217,21 @@ def point_errors(enterprise: Enterprise, data: RiskPointData,
             errors["team_id"] = _l("This team is not in the chosen department.")
     try:
         scored = score(enterprise, data)
-    except grading.InvalidScore:
-        errors["score"] = (_l("Please pick L, E and C from the lists.")
-                           if enterprise.scoring_method == ScoringMethod.LEC
-                           else _l("Please pick L and S from 1 to 5."))
+    except grading.InvalidScore as refused:
+        errors[refused.field] = refused.message
     else:
         grade = Grade(point.override_grade) if point and point.override_grade else scored.grade
         error = control_level_error(grade, data.control_level, data.control_reason)
         if error is not None:
             errors["control_level"] = error
-    return errors
+    if errors:
+        raise Refused.many(errors)
 
 
-def checklist_errors(items: list[ItemData]) -> list[str]:
-    """Why a checklist cannot be saved; empty when it can."""
+def check_checklist(items: list[ItemData]) -> None:
+    """Refuses a checklist that cannot be saved, with every reason at once."""
     if not items:
-        return [_l("A checklist needs at least one item.")]
+        raise Refused(_l("A checklist needs at least one item."))
     errors = []
     for number, item in enumerate(items, start=1):
         if not item.text.strip():
@@ -253,4 +244,5 @@ def checklist_errors(items: list[ItemData]) -> list[str]:
                              max=MAX_EVERY_HOURS))
         if CheckLevel.lookup(item.level) is None:
             errors.append(_l("Item %(n)s: please pick who checks it.", n=number))
-    return errors
+    if errors:
+        raise Refused.many((None, error) for error in errors)

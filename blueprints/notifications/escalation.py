@@ -262,9 +262,9 @@ def _reported_to_regulator(session, hazard) -> bool:
 
 # check level: (who first, who after a further shift). A check nobody does is a hazard.
 CHECK_LADDER = {
-    CheckLevel.TEAM.value: (team_leaders, department_heads),
-    CheckLevel.WORKSHOP.value: (department_heads, directors),
-    CheckLevel.ENTERPRISE.value: (officers, directors),
+    CheckLevel.TEAM: (team_leaders, department_heads),
+    CheckLevel.WORKSHOP: (department_heads, directors),
+    CheckLevel.ENTERPRISE: (officers, directors),
 }
 CHECK_TITLES = {"check_overdue": _l("Check overdue"),
                 "check_still_undone": _l("Check still not done after a further shift")}

@@ -1,12 +1,12 @@
 """Inbox rows, delivery claims for the other channels, push subscriptions, group robots
 and each enterprise's escalation times."""
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from blueprints.common.enums import LabelledEnum, stored_as
 from blueprints.common.extensions import db
 from blueprints.common.model_helpers import created_at, enterprise_fk
 from blueprints.org.models import Department, User
@@ -33,27 +33,13 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None]
 
 
-class DeliveryStatus(str, enum.Enum):
-    PENDING = "pending"
-    SENDING = "sending"
-    RETRY = "retry"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-
-    @property
-    def label(self):
-        return DELIVERY_STATUS_LABELS[self]
-
-
-DELIVERY_STATUS_LABELS = {
-    DeliveryStatus.PENDING: _l("Waiting"),
-    DeliveryStatus.SENDING: _l("Sending"),
-    DeliveryStatus.RETRY: _l("Will retry"),
-    DeliveryStatus.SENT: _l("Sent"),
-    DeliveryStatus.FAILED: _l("Failed"),
-    DeliveryStatus.SKIPPED: _l("Nothing to send to"),
-}
+class DeliveryStatus(LabelledEnum):
+    PENDING = "pending", _l("Waiting")
+    SENDING = "sending", _l("Sending")
+    RETRY = "retry", _l("Will retry")
+    SENT = "sent", _l("Sent"), "state-done"
+    FAILED = "failed", _l("Failed"), "state-overdue"
+    SKIPPED = "skipped", _l("Nothing to send to")
 
 
 class Delivery(db.Model):
@@ -72,8 +58,8 @@ class Delivery(db.Model):
     channel: Mapped[str] = mapped_column(String(20))
     # {title, body, url, urgency, mobiles}: what is sent, so a retry sends the same.
     payload: Mapped[dict] = mapped_column(db.JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING.value,
-                                        index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(stored_as(DeliveryStatus, 10),
+                                                   default=DeliveryStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = created_at()
     # Targets already reached (push subscription ids), so a retry does not repeat them.
@@ -81,10 +67,6 @@ class Delivery(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at()
     sent_at: Mapped[datetime | None]
-
-    @property
-    def status_enum(self) -> DeliveryStatus:
-        return DeliveryStatus(self.status)
 
 
 class PushSubscription(db.Model):
@@ -101,21 +83,10 @@ class PushSubscription(db.Model):
     user: Mapped[User] = relationship()
 
 
-class RobotPlatform(str, enum.Enum):
-    WECOM = "wecom"
-    DINGTALK = "dingtalk"
-    FEISHU = "feishu"
-
-    @property
-    def label(self):
-        return ROBOT_PLATFORM_LABELS[self]
-
-
-ROBOT_PLATFORM_LABELS = {
-    RobotPlatform.WECOM: _l("WeCom"),
-    RobotPlatform.DINGTALK: _l("DingTalk"),
-    RobotPlatform.FEISHU: _l("Feishu"),
-}
+class RobotPlatform(LabelledEnum):
+    WECOM = "wecom", _l("WeCom")
+    DINGTALK = "dingtalk", _l("DingTalk")
+    FEISHU = "feishu", _l("Feishu")
 
 
 class RobotWebhook(db.Model):
@@ -124,17 +95,13 @@ class RobotWebhook(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = enterprise_fk()
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
-    platform: Mapped[str] = mapped_column(String(10))
+    platform: Mapped[RobotPlatform] = mapped_column(stored_as(RobotPlatform, 10))
     name: Mapped[str] = mapped_column(String(100), default="")
     url: Mapped[str] = mapped_column(String(500))
     secret_encrypted: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at()
     department: Mapped[Department | None] = relationship()
-
-    @property
-    def platform_enum(self) -> RobotPlatform:
-        return RobotPlatform(self.platform)
 
 
 class EscalationSettings(db.Model):

@@ -94,7 +94,7 @@ def run_pass(now: datetime | None = None) -> PassReport:
     db.session.commit()
     _give_up_stale(now)
     for delivery_id in db.session.scalars(select(Delivery.id).where(
-            Delivery.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value]),
+            Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.RETRY]),
             Delivery.next_attempt_at <= now).order_by(Delivery.id)).all():
         _deliver(delivery_id, now, report)
     db.session.commit()
@@ -103,17 +103,17 @@ def run_pass(now: datetime | None = None) -> PassReport:
 
 def _give_up_stale(now: datetime) -> None:
     db.session.execute(update(Delivery).where(
-        Delivery.status == DeliveryStatus.SENDING.value,
+        Delivery.status == DeliveryStatus.SENDING,
         Delivery.next_attempt_at < now - STALE_SENDING).values(
-        status=DeliveryStatus.FAILED.value, last_error="interrupted while sending; not repeated"))
+        status=DeliveryStatus.FAILED, last_error="interrupted while sending; not repeated"))
     db.session.commit()
 
 
 def _take(delivery_id: int, now: datetime) -> bool:
     taken = db.session.execute(update(Delivery).where(
         Delivery.id == delivery_id,
-        Delivery.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value]))
-        .values(status=DeliveryStatus.SENDING.value, attempts=Delivery.attempts + 1,
+        Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.RETRY]))
+        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1,
                 next_attempt_at=now)).rowcount == 1
     db.session.commit()
     return taken
@@ -138,18 +138,18 @@ def _deliver(delivery_id: int, now: datetime, report: PassReport) -> None:
     delivery.last_error = "; ".join(errors)
     label = f"{delivery.channel}→{delivery.recipient_id} {delivery.rung} {delivery.subject_type} {delivery.subject_id}"
     if not done and not targets:
-        delivery.status = DeliveryStatus.SKIPPED.value
+        delivery.status = DeliveryStatus.SKIPPED
     elif not errors:
-        delivery.status, delivery.sent_at = DeliveryStatus.SENT.value, clock.now()
+        delivery.status, delivery.sent_at = DeliveryStatus.SENT, clock.now()
         report.sent.append(label)
     elif any(r.retry for _t, r in results if not r.ok) and attempts < MAX_ATTEMPTS:
         waits = [r.retry_after for _t, r in results if r.retry_after]
         backoff = timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
-        delivery.status = DeliveryStatus.RETRY.value
+        delivery.status = DeliveryStatus.RETRY
         delivery.next_attempt_at = now + max([backoff, *(timedelta(seconds=w) for w in waits)])
         report.failed.append(f"{label} (will retry): {delivery.last_error}")
     else:
-        delivery.status = DeliveryStatus.FAILED.value
+        delivery.status = DeliveryStatus.FAILED
         report.failed.append(f"{label}: {delivery.last_error}")
     db.session.commit()
 
@@ -235,7 +235,8 @@ class RobotData:
 
 
 def add_robot(enterprise_id: int, data: RobotData) -> RobotWebhook:
-    if data.platform not in {p.value for p in RobotPlatform}:
+    platform = RobotPlatform.lookup(data.platform)
+    if platform is None:
         raise NotificationError(_("Choose WeCom, DingTalk or Feishu."))
     url = data.url.strip()
     if len(url) > 500 or not url_allowed(url, current_app.config["ROBOT_HOST_ALLOWLIST"]):
@@ -243,7 +244,7 @@ def add_robot(enterprise_id: int, data: RobotData) -> RobotWebhook:
     secret = data.secret.strip()
     if len(secret) > 200:
         raise NotificationError(_("The signing secret is too long."))
-    row = RobotWebhook(enterprise_id=enterprise_id, platform=data.platform, url=url,
+    row = RobotWebhook(enterprise_id=enterprise_id, platform=platform, url=url,
                        name=data.name.strip()[:100], department_id=data.department_id,
                        secret_encrypted=crypto.encrypt(secret) if secret else None)
     db.session.add(row)

@@ -2,6 +2,7 @@
 from enum import StrEnum
 
 import sqlalchemy as sa
+from wtforms import SelectChoice
 
 
 class LabelledEnum(StrEnum):
@@ -20,6 +21,11 @@ class LabelledEnum(StrEnum):
     def lookup(cls, value):
         """The member whose value this is, or None (for input still to be checked)."""
         return cls._value2member_map_.get(value)
+
+    @classmethod
+    def choices(cls) -> list[SelectChoice]:
+        """A select's options: the value posted, the label shown."""
+        return [SelectChoice(member.value, member.label) for member in cls]
 
 
 def _values(enum_class) -> list[str]:

@@ -23,10 +23,6 @@ _REQUIRED = _l("Please fill this in.")
 _CAMERA = {"accept": "image/*", "capture": "environment"}
 
 
-def _choices(enum_class):
-    return [SelectChoice(member.value, member.label) for member in enum_class]
-
-
 def people_choices(people):
     return [SelectChoice("", _l("Choose a person")),
             *(SelectChoice(str(u.id), f"{u.name} · {u.role.label}") for u in people)]
@@ -44,7 +40,7 @@ class ReportForm(FlaskForm):
     location = StringField(_l("Where exactly?"), validators=[Optional(), Length(max=200)])
     risk_point_id = SelectField(_l("Risk point (optional)"), validate_choice=False)
     department_id = SelectField(_l("Department"), validate_choice=False)
-    category = SelectField(_l("Category"), choices=_choices(HazardCategory),
+    category = SelectField(_l("Category"), choices=HazardCategory.choices(),
                            default=HazardCategory.ONSITE.value)
     photo = FileField(_l("Photo"), render_kw=_CAMERA)
     client_uuid = HiddenField()
@@ -58,7 +54,7 @@ class AssignForm(FlaskForm):
 
 
 class GradeForm(FlaskForm):
-    grade = SelectField(_l("Hazard grade"), choices=_choices(HazardGrade))
+    grade = SelectField(_l("Hazard grade"), choices=HazardGrade.choices())
     # Ticked boxes: the services refuse a major grade without one, and unknown ones.
     criteria = SelectMultipleField(
         _l("Basis for judging it major"), option_widget=CheckboxInput(), validate_choice=False,
@@ -68,7 +64,7 @@ class GradeForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    category = SelectField(_l("Category"), choices=_choices(HazardCategory))
+    category = SelectField(_l("Category"), choices=HazardCategory.choices())
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_REQUIRED), Length(max=2000)])
 
 

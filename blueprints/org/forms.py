@@ -43,7 +43,7 @@ class UserForm(FlaskForm):
     mobile = TelField(_l("Mobile number (optional)"), validators=[
         Optional(), Length(max=20),
         Regexp(r"^\+?[0-9][0-9 -]*$", message=_l("Please enter digits only."))])
-    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in Role],
+    role = SelectField(_l("Role"), choices=Role.choices(),
                        default=Role.WORKER.value)
     # "t12" for team 12, "d3" for department 3: one choice, since a person is in one of them.
     unit = SelectField(_l("Team or department"), validate_choice=False)
@@ -99,8 +99,7 @@ class SettingsForm(FlaskForm):
     name = StringField(_l("Enterprise name"), validators=[InputRequired(_REQUIRED),
                                                          Length(max=200)])
     timezone = StringField(_l("Time zone"), validators=[InputRequired(_REQUIRED), Length(max=64)])
-    scoring_method = SelectField(_l("Risk scoring method"), choices=[
-        SelectChoice(method.value, method.label) for method in ScoringMethod])
+    scoring_method = SelectField(_l("Risk scoring method"), choices=ScoringMethod.choices())
     lec_red_min = _band(_l("Red (major risk) from D ="), FloatField, "decimal")
     lec_orange_min = _band(_l("Orange (significant risk) from D ="), FloatField, "decimal")
     lec_yellow_min = _band(_l("Yellow (general risk) from D ="), FloatField, "decimal")

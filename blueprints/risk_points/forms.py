@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.common.inputs import optional_id
 from blueprints.risk_points import grading
-from blueprints.risk_points.models import CheckLevel, ControlLevel, Frequency, Grade
+from blueprints.risk_points.models import ControlLevel, Grade
 from blueprints.risk_points.services import ItemData, RiskPointData
 
 _REQUIRED = _l("Please fill this in.")
@@ -65,7 +65,7 @@ class RiskPointForm(FlaskForm):
     team_id = SelectField(_l("Responsible team"), coerce=optional_id)
     responsible_user_id = SelectField(_l("Responsible person"), coerce=optional_id)
     control_level = SelectField(_l("Control level"), default=ControlLevel.TEAM.value,
-                                choices=[SelectChoice(c.value, c.label) for c in ControlLevel])
+                                choices=ControlLevel.choices())
     control_reason = TextAreaField(
         _l("Reason for a lower control level"), validators=[Length(max=2000)],
         description=_l("Only when the control level is below the lowest for the grade: major "
@@ -119,7 +119,7 @@ def score_values(form, method: str):
 class OverrideForm(FlaskForm):
     grade = SelectField(_l("Grade"), choices=[
         SelectChoice("", _l("No override: use the computed grade")),
-        *(SelectChoice(g.value, g.label) for g in Grade)])
+        *Grade.choices()])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)], description=_l(
         "For example: a serious accident happened here and the conditions remain; a major "
         "hazard installation; a mandatory standard is not met."))
@@ -128,8 +128,6 @@ class OverrideForm(FlaskForm):
 # --- the checklist editor: a list of item cards posted as items-<n>-<field> ------------------
 
 ITEM_FIELDS = ("text", "standard", "frequency", "every_hours", "level")
-FREQUENCY_CHOICES = [(f.value, f.label) for f in Frequency]
-LEVEL_CHOICES = [(level.value, level.label) for level in CheckLevel]
 
 
 def items_from_form(form) -> list[ItemData]:

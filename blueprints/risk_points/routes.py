@@ -12,7 +12,7 @@ from blueprints.inspections import due
 from blueprints.org import services as org_services
 from blueprints.org.models import User
 from blueprints.risk_points import forms, grading, labels, services
-from blueprints.risk_points.models import Frequency, Grade, RiskPoint
+from blueprints.risk_points.models import CheckLevel, Frequency, Grade, RiskPoint
 
 bp = Blueprint("risk_points", __name__)
 
@@ -167,7 +167,7 @@ def grade_preview():
 
 def _checklist_page(point, items, errors=(), status=200):
     return render_template("risk_points/checklist.html", point=point, items=items, errors=errors,
-                           frequencies=forms.FREQUENCY_CHOICES, levels=forms.LEVEL_CHOICES,
+                           frequencies=list(Frequency), levels=list(CheckLevel),
                            max_hours=services.MAX_EVERY_HOURS), status
 
 

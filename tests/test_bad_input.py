@@ -1,9 +1,14 @@
 """Bad input in URLs and forms gets a 404 or a 400 with a message, never a 500: ids and
 page numbers far beyond any row, dates at the ends of the calendar, line breaks in next=."""
+import io
+
 import pytest
+from sqlalchemy import select
 
 from blueprints.common.extensions import db
 from tests import factories
+from tests.test_inspections import form_for as check_form
+from tests.test_risk_points import checklist_form, point_form
 
 HUGE = 10 ** 20  # beyond a 64-bit integer, which is all a database column holds
 
@@ -62,8 +67,8 @@ def test_client_times_at_the_ends_of_the_calendar_are_no_error(client, auth, ent
     """Does a check sent with a done_at of year 1 or 9999 give an answer, not a 500?"""
     auth.login(ent.worker)
     data = {f"result-{item.id}": "ok" for item in ent.point.checklist.items}
-    data.update(level="team", freq="shift", version_id=str(ent.point.checklist.id), done_at=moment, scanned_at=moment, scan_token=ent.point.current_token.token,
-                client_uuid="c-1")
+    data.update(level="team", freq="shift", version_id=str(ent.point.checklist.id), done_at=moment,
+                scanned_at=moment, scan_token=ent.point.current_token.token, client_uuid="c-1")
     assert client.post(f"/points/{ent.point.id}/check", data=data).status_code in (200, 302, 400)
 
 
@@ -109,3 +114,91 @@ def test_huge_ids_in_the_admins_forms_are_refused(client, auth, ent):
     point = {"code": "FX-100", "name": "泵房", "department_id": str(HUGE), "team_id": str(HUGE),
              "responsible_user_id": str(HUGE), "control_level": "team"}
     assert client.post("/points/new", data=point).status_code < 500
+
+
+def _everything(leave_out=()) -> dict:
+    """Every row of every table, read afresh: a refusal leaves them all as they were."""
+    db.session.rollback()
+    return {table.name: db.session.execute(select(table)).all()
+            for table in db.metadata.sorted_tables if table.name not in leave_out}
+
+
+def _unreadable_photo():
+    return io.BytesIO(b"not a photo"), "photo.jpg"
+
+
+# Each area's form, posted with input its service refuses: (who, url, data, the message).
+REFUSED_POSTS = {
+    "org": ("admin", lambda ent: "/org/departments/new",
+            lambda ent: {"name": ent.department.name}, "企业内已有此名称"),
+    "org_row": ("admin", lambda ent: f"/org/users/{ent.admin.id}/state",
+                lambda ent: {"action": "delete"}, "不能删除自己"),
+    "risk_point": ("safety_officer", lambda ent: "/points/new",
+                   lambda ent: point_form(ent, code=ent.point.code), "已有风险点使用此编号"),
+    "override": ("safety_officer", lambda ent: f"/points/{ent.point.id}/override",
+                 lambda ent: {"grade": "red", "reason": " "}, "请填写调整等级的理由"),
+    "checklist": ("safety_officer", lambda ent: f"/points/{ent.point.id}/checklist",
+                  lambda ent: checklist_form(("", "", "shift", "", "team")), "第 1 项：请填写排查内容"),
+    "hazard_report": ("worker", lambda ent: "/hazards/new",
+                      lambda ent: {"description": "法兰渗漏", "location": "",
+                                   "department_id": str(ent.department.id), "risk_point_id": "",
+                                   "category": "onsite", "client_uuid": "",
+                                   "photo": _unreadable_photo()}, "无法识别该文件为照片"),
+    "hazard_action": ("director", lambda ent: f"/hazards/{factories.make_hazard(ent).id}/assign",
+                      lambda ent: {"assignee_id": str(ent.worker.id), "deadline": "2001-01-01"},
+                      "整改期限必须晚于现在"),
+    "check": ("worker", lambda ent: f"/points/{ent.point.id}/check",
+              lambda ent: check_form(ent.point, {0: "ok", 1: "abnormal"}), "请填写说明或拍照"),
+    "robot": ("director", lambda ent: "/notifications/robots",
+              lambda ent: {"platform": "wecom", "url": "https://example.com/hook"},
+              "请粘贴群机器人给出的 Webhook 地址"),
+}
+
+
+@pytest.mark.parametrize("area", REFUSED_POSTS)
+def test_a_refused_post_answers_400_in_chinese_and_changes_nothing(client, auth, ent, area):
+    """Does each area's form, refused by its service, come back with 400 and the reason in
+    Chinese, with not one row of any table changed?"""
+    who, url, data, message = REFUSED_POSTS[area]
+    url, data = url(ent), data(ent)
+    db.session.commit()
+    auth.login(getattr(ent, who))
+    before = _everything()
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert _everything() == before
+
+
+def test_a_refused_login_answers_400_in_chinese_and_only_counts_the_failure(client, auth, ent):
+    """Is a wrong password refused with 400 in Chinese, writing nothing but its count?"""
+    before = _everything(leave_out={"login_failure"})
+    response = auth.login(ent.worker, password="wrong")
+    assert response.status_code == 400 and "工号、手机号或密码错误" in response.get_data(as_text=True)
+    assert _everything(leave_out={"login_failure"}) == before
+
+
+def test_a_refused_record_from_the_phone_answers_json_naming_its_field(client, auth, ent):
+    """Does the outbox refuse a record whose photo cannot be read with 400 and JSON
+    {"error": the reason in Chinese, "field": "photo"}, changing nothing?"""
+    auth.login(ent.worker)
+    queued = {"_kind": "hazard_report", "_user_id": str(ent.worker.id),
+              "_done_at": "2026-11-28T01:00:00Z", "_action": "/hazards/new",
+              "client_uuid": "q-photo-1", "description": "法兰渗漏", "location": "",
+              "department_id": str(ent.department.id), "risk_point_id": "",
+              "category": "onsite", "photo": _unreadable_photo()}
+    before = _everything()
+    response = client.post("/api/v1/outbox", data=queued, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert response.json["error"] == "无法识别该文件为照片。"
+    assert response.json["field"] == "photo" and response.json["client_uuid"] == "q-photo-1"
+    assert _everything() == before
+
+
+def test_a_refused_push_subscription_answers_json(client, auth, ent):
+    """Is an unusable push subscription refused with 400 and JSON {"error", "field"}?"""
+    auth.login(ent.worker)
+    response = client.post("/notifications/push/subscribe", json={"endpoint": 5})
+    assert response.status_code == 400
+    assert response.json["error"] == "此浏览器发送的订阅信息无法使用。"
+    assert response.json["field"] is None

@@ -30,7 +30,8 @@ def api_login_required(view):
 
 @bp.errorhandler(CSRFError)
 def csrf_failed(_error):
-    return jsonify(error=_("The security token is out of date. The phone will fetch a new one and send again."), retry=True), 403
+    return jsonify(error=_("The security token is out of date. The phone will fetch a new one "
+                           "and send again."), retry=True), 403
 
 
 @bp.route("/api/v1/csrf")
@@ -56,10 +57,10 @@ def outbox():
     form = request.form
     client_uuid = form.get("client_uuid", "").strip()
     if form.get("_user_id") != str(current_user.id):
-        return jsonify(error=_("This record was made by another user and is sent only under their login."),
-                       client_uuid=client_uuid), 403
+        return as_json(Refused(_("This record was made by another user and is sent only under "
+                                 "their login."), status=403), client_uuid=client_uuid)
     if not 8 <= len(client_uuid) <= 64:
-        return jsonify(error=_("The record has no identity (client UUID).")), 400
+        return as_json(Refused(_("The record has no identity (client UUID).")))
     try:
         submission = services.Submission(
             kind=form.get("_kind", ""), client_uuid=client_uuid,

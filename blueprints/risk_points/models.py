@@ -87,7 +87,8 @@ class RiskPoint(db.Model):
 
     @property
     def grade(self) -> Grade:
-        return Grade(self.override_grade or self.computed_grade)
+        """The grade in force: the override, else the computed one."""
+        return self.override_grade or self.computed_grade
 
     @property
     def control_below_minimum(self) -> bool:

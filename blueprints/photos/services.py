@@ -96,9 +96,9 @@ def prepare(data: bytes) -> Prepared:
         image = image.convert("RGB")
         image.thumbnail((MAX_SIDE, MAX_SIDE))  # reduce()s by whole factors first: fast
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRejected(_l("The photo has too many pixels."))
+        raise PhotoRejected(_l("The photo has too many pixels.")) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
-        raise PhotoRejected(_l("This file is not a photo we can read."))
+        raise PhotoRejected(_l("This file is not a photo we can read.")) from None
     out = io.BytesIO()
     image.save(out, "JPEG", quality=80, optimize=True)  # re-encoding also drops EXIF (GPS etc.)
     return Prepared(out.getvalue(), image.width, image.height)

@@ -42,13 +42,12 @@ def list_points():
 
 # --- one point ------------------------------------------------------------------------------
 
-def _detail(point, override_form=None, errors=(), status=200):
-    # Imported here: the inspections package leads to the hazard models, which import ours.
+def _detail(point, override_form=None, status=200):
     return render_template(
         "risk_points/detail.html", point=point,
         override_form=override_form or forms.OverrideForm(formdata=None, data={
             "grade": point.override_grade or "", "reason": point.override_reason or ""}),
-        errors=errors, gaps=due.gaps(point.enterprise_id, [point]),
+        gaps=due.gaps(point.enterprise_id, [point]),
         may_edit=current_user.has_role(*services.EDITORS),
         may_label=current_user.has_role(*services.LABEL_KEEPERS)), status
 

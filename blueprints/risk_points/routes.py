@@ -10,7 +10,7 @@ from blueprints.common.inputs import row_id
 from blueprints.common.web import render
 from blueprints.inspections import due
 from blueprints.org import services as org_services
-from blueprints.org.models import User
+from blueprints.org.models import ScoringMethod, User
 from blueprints.risk_points import forms, grading, labels, services
 from blueprints.risk_points.models import CheckLevel, Frequency, Grade, RiskPoint
 
@@ -21,8 +21,9 @@ label_keepers_only = roles_required(*services.LABEL_KEEPERS)
 
 
 @bp.context_processor
-def _labels():
-    return {"Frequency": Frequency}
+def _enums():
+    """For the risk point templates' comparisons with stored values."""
+    return {"Frequency": Frequency, "ScoringMethod": ScoringMethod}
 
 
 # --- the list -------------------------------------------------------------------------------

@@ -1,11 +1,17 @@
-"""The check form's fields, turned into the plain data services.submit_check takes.
-The items are the checklist's, so the fields are named by item id rather than declared."""
+"""The check form's fields, turned into the plain data services.submit_check takes, for
+the page and the phone's outbox alike. The items are the checklist's, so the fields are
+named by item id rather than declared."""
+from datetime import datetime
 
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from blueprints.common import clock
-from blueprints.inspections.services import Answer, ScanInfo
+from blueprints.common.inputs import optional_id
+from blueprints.inspections import services
+from blueprints.inspections.services import Answer, CheckResult, ScanInfo
+from blueprints.org.models import User
 from blueprints.photos.services import MAX_UPLOAD_BYTES
+from blueprints.risk_points.models import RiskPoint
 
 
 def _read(upload: FileStorage | None) -> bytes | None:
@@ -34,3 +40,18 @@ def scan_info(form: ImmutableMultiDict) -> ScanInfo | None:
         return None
     return ScanInfo(token=token[:64], scanned_at=scanned_at,
                     client_uuid=(form.get("scan_uuid") or None))
+
+
+def submit(user: User, point: RiskPoint, form: ImmutableMultiDict, files: ImmutableMultiDict, *,
+           done_at: datetime | None, client_uuid: str | None, user_agent: str) -> CheckResult:
+    """A check as its form sends it: whether the user may do it (services.NotYourCheck),
+    the items of the checklist version the phone showed, then the answers. Raises Refused."""
+    level, frequency_key = form.get("level", ""), form.get("freq", "")
+    if not services.may_check(user, point, level):
+        raise services.NotYourCheck(services.check_refusal(point, level), status=403)
+    version, items = services.unit_items(point, optional_id(form.get("version_id")), level,
+                                         frequency_key)
+    return services.submit_check(
+        user, point, level, frequency_key, answers(form, files, [item.id for item in items]),
+        done_at=done_at, client_uuid=client_uuid, version_id=version.id, scan=scan_info(form),
+        user_agent=user_agent)

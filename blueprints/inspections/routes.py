@@ -63,6 +63,22 @@ def check(point_id):
     return _form(point, unit.level, unit.frequency_key, point.checklist, unit.items)
 
 
+def _show_refusal(point, refused: Refused):
+    """Back to the form with the reason; or the point's notice when the check is someone
+    else's; or an error page when the form itself is out of date."""
+    level, frequency_key = request.form.get("level", ""), request.form.get("freq", "")
+    if isinstance(refused, services.NotYourCheck):
+        return _refused(point, level)
+    try:
+        version, items = services.unit_items(point, optional_id(request.form.get("version_id")),
+                                             level, frequency_key)
+    except Refused:
+        return render_template("error.html", code=refused.status,
+                               message=refused.message), refused.status
+    return _form(point, level, frequency_key, version, items, error=str(refused),
+                 status=refused.status)
+
+
 @bp.route("/points/<int:point_id>/check", methods=["POST"])
 def submit(point_id):
     point = get_owned(RiskPoint, point_id)
@@ -70,27 +86,15 @@ def submit(point_id):
     repeat = services.by_client_uuid(client_uuid)
     if repeat is not None:
         return redirect(url_for("inspections.record", inspection_id=repeat.id))
-    level, frequency_key = request.form.get("level", ""), request.form.get("freq", "")
-    if not services.may_check(current_user, point, level):
-        return _refused(point, level)
     try:
-        version, items = services.unit_items(point, optional_id(request.form.get("version_id")),
-                                             level, frequency_key)
-    except services.CheckRefused as refused:
-        return render_template("error.html", code=refused.status,
-                               message=refused.message), refused.status
-    try:
-        result = services.submit_check(
-            current_user, point, level, frequency_key,
-            forms.answers(request.form, request.files, [item.id for item in items]),
-            done_at=clock.parse_utc(request.form.get("done_at")),
-            client_uuid=client_uuid, version_id=version.id,
-            scan=forms.scan_info(request.form), user_agent=request.headers.get("User-Agent", ""))
+        result = forms.submit(current_user, point, request.form, request.files,
+                              done_at=clock.parse_utc(request.form.get("done_at")),
+                              client_uuid=client_uuid,
+                              user_agent=request.headers.get("User-Agent", ""))
         db.session.commit()
     except Refused as refused:
         db.session.rollback()
-        return _form(point, level, frequency_key, version, items, error=str(refused),
-                     status=refused.status)
+        return _show_refusal(point, refused)
     except IntegrityError:
         # The same submission raced itself in from two requests: answer with the first.
         db.session.rollback()

@@ -32,6 +32,10 @@ class CheckRefused(Refused):
     """A check not taken; the message is for the user, in their language."""
 
 
+class NotYourCheck(CheckRefused):
+    """The check falls to others (see may_check): they may report a hazard instead."""
+
+
 @dataclass
 class Answer:
     item_id: int

@@ -130,16 +130,8 @@ def _check(sub: Submission) -> Outcome:
         point = db.session.get(RiskPoint, sub.target["point_id"])
         if point is None or point.enterprise_id != sub.user.enterprise_id:
             raise Refused(_l("This risk point is not known."), status=404)
-        level, frequency_key = sub.fields.get("level", ""), sub.fields.get("freq", "")
-        if not inspections.may_check(sub.user, point, level):
-            raise Refused(inspections.check_refusal(point, level), status=403)
-        version, items = inspections.unit_items(
-            point, optional_id(sub.fields.get("version_id")), level, frequency_key)
-        result = inspections.submit_check(
-            sub.user, point, level, frequency_key,
-            check_forms.answers(sub.fields, sub.files, [item.id for item in items]),
-            done_at=sub.done_at, client_uuid=sub.client_uuid, version_id=version.id,
-            scan=check_forms.scan_info(sub.fields), user_agent=sub.user_agent)
+        result = check_forms.submit(sub.user, point, sub.fields, sub.files, done_at=sub.done_at,
+                                    client_uuid=sub.client_uuid, user_agent=sub.user_agent)
         notice = _l("The checklist of %(point)s was changed while you were checking. Your answers were saved against the version you saw.", point=point.name) if result.outdated_version else None
         existing = result.inspection
         return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id),

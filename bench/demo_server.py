@@ -19,8 +19,8 @@ def demo_server(port: int):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
            "SECRET_KEY": "bench", "PHOTO_DIR": str(work / "photos")}
     flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4",
                                "-b", f"127.0.0.1:{port}", "app:create_app()"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -152,8 +152,9 @@ def test_only_allow_listed_push_services(app, client, auth, ent, endpoint):
                 "https://fcm.googleapis.com.evil.cn/x"):
         response = client.post("/notifications/push/subscribe", json={"endpoint": bad, "keys": keys})
         assert response.status_code == 400
-    assert client.post("/notifications/push/subscribe", json={"endpoint": "https://fcm.googleapis.com/fcm/send/x",
-                                                              "keys": {"p256dh": "x", "auth": "y"}}).status_code == 400
+    subscription = {"endpoint": "https://fcm.googleapis.com/fcm/send/x",
+                    "keys": {"p256dh": "x", "auth": "y"}}
+    assert client.post("/notifications/push/subscribe", json=subscription).status_code == 400
     assert db.session.scalar(select(PushSubscription)) is None
     ok = client.post("/notifications/push/subscribe",
                      json={"endpoint": "https://fcm.googleapis.com/fcm/send/abc", "keys": keys})

@@ -47,7 +47,8 @@ def test_htmx_injects_no_style_and_evaluates_nothing(client, auth, ent):
     """Is htmx told not to add its inline <style> and not to eval (hx-vars, js:)?"""
     auth.login(ent.worker)
     page = client.get("/hazards").get_data(as_text=True)
-    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false, "allowEval": false}'>""" in page
+    config = """content='{"includeIndicatorStyles": false, "allowEval": false}'"""
+    assert f'<meta name="htmx-config" {config}>' in page
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))

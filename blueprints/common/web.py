@@ -122,7 +122,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
-        return _error_page(400, _("The form expired or was sent from elsewhere. Please go back, reload the page and try again."))
+        return _error_page(400, _("The form expired or was sent from elsewhere. Please go back, "
+                                  "reload the page and try again."))
 
     @app.errorhandler(403)
     def forbidden(_error):

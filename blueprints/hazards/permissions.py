@@ -142,18 +142,21 @@ RULES: dict[str, Rule] = {
     "change_grade": Rule(_safety, _open, _l("A closed hazard cannot be changed.")),
     "change_category": Rule(_safety, _open, _l("A closed hazard cannot be changed.")),
     "submit_plan": Rule(_planner, _may_plan,
-                        _l("A plan can be submitted only for an open major hazard without a pending or approved plan.")),
+                        _l("A plan can be submitted only for an open major hazard without a "
+                           "pending or approved plan.")),
     "approve_plan": Rule(_director, lambda h: _pending(h.plans), _l("There is no plan awaiting approval.")),
     "rectify": Rule(_rectifier, _may_rectify,
                     _l("Rectification needs an assigned hazard, and for a major hazard an approved plan.")),
     "request_extension": Rule(lambda u, h: u.id == h.assignee_id, _may_extend,
-                              _l("An extension can be asked for only while the hazard is assigned with a deadline and no other request is pending.")),
+                              _l("An extension can be asked for only while the hazard is assigned "
+                                 "with a deadline and no other request is pending.")),
     "decide_extension": Rule(_director, lambda h: _pending(h.extensions),
                              _l("There is no extension request awaiting a decision.")),
     "verify": Rule(_verifier, _state(HazardState.RECTIFIED), _l("Only a rectified hazard can be verified.")),
     "reject": Rule(_verifier, _state(HazardState.RECTIFIED), _l("Only a rectified hazard can be rejected.")),
     "record_regulator_report": Rule(_safety, lambda h: h.is_major and not h.regulator_reports,
-                                    _l("Only a major hazard not yet reported to the regulator can be recorded.")),
+                                    _l("Only a major hazard not yet reported to the regulator "
+                                       "can be recorded.")),
 }
 ACTIONS = tuple(RULES)
 

@@ -26,7 +26,8 @@ def scan(token):
             "This QR code is not known. Please tell your safety officer.")), 404
     if qr.retired_at is not None:
         return render_template("error.html", code=410, message=_(
-            "This QR label has been replaced and no longer works. Please scan the new label or tell your safety officer.")), 410
+            "This QR label has been replaced and no longer works. Please scan the new label or "
+            "tell your safety officer.")), 410
     services.record_scan(current_user, qr, request.headers.get("User-Agent", ""))
     db.session.commit()
     return redirect(url_for("inspections.check", point_id=qr.risk_point_id))

@@ -85,7 +85,8 @@ def scan_before(user: User, point: RiskPoint, moment: datetime) -> Scan | None:
     ).order_by(Scan.scanned_at.desc()).limit(1))
 
 
-PHONE_CLOCK_AHEAD = _l("The phone's clock is ahead of the real time. Please correct the phone's date and time and send again.")
+PHONE_CLOCK_AHEAD = _l("The phone's clock is ahead of the real time. Please correct the phone's "
+                       "date and time and send again.")
 
 
 def ahead_of_server(moment: datetime) -> bool:
@@ -186,7 +187,8 @@ def offline_scan_refusal(qr: QRToken, scanned_at: datetime):
         return _l("This QR label did not exist yet at the time of the scan, so the scan does not count.")
     hours = current_app.config["OFFLINE_SCAN_MAX_AGE_HOURS"]
     if scanned_at < clock.now() - timedelta(hours=hours):
-        return _l("This scan was kept on the phone for more than %(hours)s hours, so it no longer counts.", hours=hours)
+        return _l("This scan was kept on the phone for more than %(hours)s hours, so it no "
+                  "longer counts.", hours=hours)
     if ahead_of_server(scanned_at):
         return PHONE_CLOCK_AHEAD
     return None

@@ -136,7 +136,8 @@ def _deliver(delivery_id: int, now: datetime, report: PassReport) -> None:
     errors = [f"{t.label}: {r.error}" for t, r in results if not r.ok]
     delivery.done_targets = done
     delivery.last_error = "; ".join(errors)
-    label = f"{delivery.channel}→{delivery.recipient_id} {delivery.rung} {delivery.subject_type} {delivery.subject_id}"
+    label = (f"{delivery.channel}→{delivery.recipient_id} {delivery.rung} "
+             f"{delivery.subject_type} {delivery.subject_id}")
     if not done and not targets:
         delivery.status = DeliveryStatus.SKIPPED
     elif not errors:
@@ -240,7 +241,9 @@ def add_robot(enterprise_id: int, data: RobotData) -> RobotWebhook:
         raise NotificationError(_("Choose WeCom, DingTalk or Feishu."))
     url = data.url.strip()
     if len(url) > 500 or not url_allowed(url, current_app.config["ROBOT_HOST_ALLOWLIST"]):
-        raise NotificationError(_("Paste the webhook address the group robot shows (https://qyapi.weixin.qq.com/…, https://oapi.dingtalk.com/…, https://open.feishu.cn/…)."))
+        raise NotificationError(_("Paste the webhook address the group robot shows "
+                                  "(https://qyapi.weixin.qq.com/…, https://oapi.dingtalk.com/…, "
+                                  "https://open.feishu.cn/…)."))
     secret = data.secret.strip()
     if len(secret) > 200:
         raise NotificationError(_("The signing secret is too long."))

@@ -132,7 +132,9 @@ def _check(sub: Submission) -> Outcome:
             raise Refused(_l("This risk point is not known."), status=404)
         result = check_forms.submit(sub.user, point, sub.fields, sub.files, done_at=sub.done_at,
                                     client_uuid=sub.client_uuid, user_agent=sub.user_agent)
-        notice = _l("The checklist of %(point)s was changed while you were checking. Your answers were saved against the version you saw.", point=point.name) if result.outdated_version else None
+        notice = _l("The checklist of %(point)s was changed while you were checking. Your "
+                    "answers were saved against the version you saw.",
+                    point=point.name) if result.outdated_version else None
         existing = result.inspection
         return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id),
                        notice=notice and str(notice))

@@ -52,3 +52,15 @@ def test_what_it_cannot_evaluate_it_refuses(app, ent):
     hazard = factories.make_hazard(ent)
     with pytest.raises(TypeError):
         holds(Hazard.description.like("%压力%"), hazard)
+
+
+def test_a_value_read_when_used_is_read_at_each_check(app, ent):
+    """A condition built once with the clock's now (queries.OVERDUE) answers by the time
+    of each check, in SQL and in Python alike."""
+    from blueprints.hazards.queries import OVERDUE
+    start = clock.now()
+    hazard = factories.make_hazard(ent, state="assigned", deadline=start + timedelta(hours=1))
+    for later, overdue in ((timedelta(0), False), (timedelta(hours=2), True)):
+        with clock.frozen(start + later):
+            in_sql = db.session.scalar(select(Hazard.id).where(OVERDUE, Hazard.id == hazard.id))
+            assert (in_sql is not None, holds(OVERDUE, hazard)) == (overdue, overdue)

@@ -6,8 +6,8 @@ comparisons, IN, IS [NOT] NULL, constants); anything else raises rather than gue
 NULL follows SQL: a comparison with a missing value is unknown (None), and a row is
 accepted only where the condition is true, as a WHERE clause would."""
 import operator
+from collections import OrderedDict
 
-from sqlalchemy import inspect
 from sqlalchemy.sql import elements, operators
 
 _COMPARISONS = {
@@ -18,10 +18,25 @@ _COMPARISONS = {
     operators.not_in_op: lambda value, values: value not in values,
 }
 
+# Compiled checks of the conditions used lately, by the condition's id; the condition is
+# kept with its check, so that its id is not reused while the entry lives. A caller that
+# builds the same condition object again (a cached rule) skips compiling.
+_COMPILED: OrderedDict[int, tuple] = OrderedDict()
+_COMPILED_MAX = 512
+
 
 def holds(condition, row) -> bool:
     """Whether the row would be selected by `select(...).where(condition)`."""
-    return _value(condition, row) is True
+    return _compiled(condition)(row) is True
+
+
+def _compiled(condition):
+    entry = _COMPILED.get(id(condition))
+    if entry is None or entry[0] is not condition:
+        entry = _COMPILED[id(condition)] = (condition, _compile(condition))
+        if len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    return entry[1]
 
 
 def _all(values):
@@ -36,37 +51,55 @@ def _any(values):
     return None if None in values else False
 
 
-def _value(clause, row):
-    if isinstance(clause, elements.BooleanClauseList):
-        values = [_value(part, row) for part in clause.clauses]
-        if clause.operator is operators.and_:
-            return _all(values)
-        if clause.operator is operators.or_:
-            return _any(values)
-    elif isinstance(clause, elements.BinaryExpression):
-        left, right = _value(clause.left, row), _value(clause.right, row)
+def _constant(value):
+    return lambda _row: value
+
+
+def _compile(clause):
+    """The condition as a function of one row, answering True, False or None (unknown)."""
+    if isinstance(clause, elements.BooleanClauseList) and clause.operator in (operators.and_,
+                                                                             operators.or_):
+        parts = [_compile(part) for part in clause.clauses]
+        combine = _all if clause.operator is operators.and_ else _any
+        return lambda row: combine([part(row) for part in parts])
+    if isinstance(clause, elements.BinaryExpression):
+        left, right = _compile(clause.left), _compile(clause.right)
         if clause.operator is operators.is_:
-            return left is right
+            return lambda row: left(row) is right(row)
         if clause.operator is operators.is_not:
-            return left is not right
+            return lambda row: left(row) is not right(row)
         if clause.operator in _COMPARISONS:
-            return None if left is None or right is None else _COMPARISONS[clause.operator](left, right)
+            compare = _COMPARISONS[clause.operator]
+
+            def compared(row):
+                a, b = left(row), right(row)
+                return None if a is None or b is None else compare(a, b)
+            return compared
     elif isinstance(clause, elements.UnaryExpression) and clause.operator is operators.inv:
-        value = _value(clause.element, row)
-        return None if value is None else not value
+        inner = _compile(clause.element)
+        return lambda row: _not(inner(row))
     elif isinstance(clause, elements.AsBoolean):  # what and_() makes of a lone constant
-        value = _value(clause.element, row)
-        return value if clause.operator is operators.is_true or value is None else not value
+        inner = _compile(clause.element)
+        if clause.operator is operators.is_true:
+            return inner
+        return lambda row: _not(inner(row))
     elif isinstance(clause, elements.Grouping):
-        return _value(clause.element, row)
+        return _compile(clause.element)
     elif isinstance(clause, elements.BindParameter):
-        return clause.effective_value
+        if clause.callable is not None:  # a value read when used, such as the clock's now
+            return lambda _row: clause.callable()
+        return _constant(clause.effective_value)
     elif isinstance(clause, elements.True_):
-        return True
+        return _constant(True)
     elif isinstance(clause, elements.False_):
-        return False
+        return _constant(False)
     elif isinstance(clause, elements.Null):
-        return None
+        return _constant(None)
     elif isinstance(clause, elements.ColumnElement) and "parententity" in clause._annotations:
-        return getattr(row, inspect(type(row)).get_property_by_column(clause).key)
+        mapper = clause._annotations["parententity"]
+        return operator.attrgetter(mapper.get_property_by_column(clause).key)
     raise TypeError(f"a rule can't be evaluated in Python: {clause!r}")
+
+
+def _not(value):
+    return None if value is None else not value

@@ -19,7 +19,7 @@ from blueprints.hazards.permissions import (
     SAFETY,
     can,
 )
-from blueprints.hazards.queries import overdue, visible
+from blueprints.hazards.queries import OVERDUE, visible
 from blueprints.inspections.models import Inspection
 from blueprints.org.models import Role, User
 
@@ -77,7 +77,7 @@ def work_queue(user: User) -> WorkQueue:
         base.where(Hazard.state == HazardState.RECTIFIED).order_by(Hazard.id).limit(QUEUE_LIMIT))
     queue.to_verify = [h for h in rectified if can(user, "verify", h)]
     queue.overdue = list(db.session.scalars(
-        base.where(overdue()).order_by(Hazard.deadline).limit(QUEUE_LIMIT)))
+        base.where(OVERDUE).order_by(Hazard.deadline).limit(QUEUE_LIMIT)))
     if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
         queue.new_major = list(db.session.scalars(
             base.where(Hazard.grade == HazardGrade.MAJOR,

@@ -2,6 +2,7 @@
 templates all ask (`can(user, action, hazard)`)."""
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, true
@@ -37,16 +38,26 @@ def heads_department(user: User, hazard: Hazard) -> bool:
 def seen_by(user: User):
     """The hazards the user may see, as one condition: the SQL filter of every list, and
     through holds() the check of one hazard."""
-    if user.has_role(*SEES_ALL):
+    department_id = user.effective_department_id if user.has_role(Role.DEPT_HEAD) else None
+    return _seen_by(user.enterprise_id, user.has_role(*SEES_ALL), user.id, user.team_id,
+                    department_id)
+
+
+# The same condition object for the same user, so that holds() compiles it once: a list
+# or the escalation pass asks it of every hazard.
+@lru_cache(maxsize=1024)
+def _seen_by(enterprise_id: int, sees_all: bool, user_id: int, team_id: int | None,
+             department_id: int | None):
+    if sees_all:
         mine = [true()]
     else:
-        mine = [Hazard.reported_by_id == user.id, Hazard.assignee_id == user.id,
-                Hazard.rectified_by_id == user.id]
-        if user.team_id is not None:  # workers and team leaders: their team's
-            mine.append(Hazard.team_id == user.team_id)
-        if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
-            mine.append(Hazard.department_id == user.effective_department_id)
-    return and_(Hazard.enterprise_id == user.enterprise_id, or_(*mine))
+        mine = [Hazard.reported_by_id == user_id, Hazard.assignee_id == user_id,
+                Hazard.rectified_by_id == user_id]
+        if team_id is not None:  # workers and team leaders: their team's
+            mine.append(Hazard.team_id == team_id)
+        if department_id is not None:  # a department head: his department's
+            mine.append(Hazard.department_id == department_id)
+    return and_(Hazard.enterprise_id == enterprise_id, or_(*mine))
 
 
 def sees(user: User, hazard: Hazard) -> bool:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
@@ -56,15 +56,15 @@ def reported_on_time(hazard: Hazard) -> bool | None:
     return None if _local_day(clock.now(), hazard) <= judged_day else False
 
 
-def overdue() -> ColumnElement[bool]:
-    """Open past its deadline: the filter of the overdue lists, and through is_overdue()
-    the mark on one hazard."""
-    return and_(Hazard.state != HazardState.CLOSED, Hazard.deadline.is_not(None),
-                Hazard.deadline < clock.now())
+# Open past its deadline: the filter of the overdue lists, and through is_overdue() the
+# mark on one hazard. "Now" is read from the clock each time it is used, in SQL and in
+# Python alike, so one condition serves every call.
+OVERDUE = and_(Hazard.state != HazardState.CLOSED, Hazard.deadline.is_not(None),
+               Hazard.deadline < bindparam("now", callable_=clock.now, unique=True))
 
 
 def is_overdue(hazard: Hazard) -> bool:
-    return holds(overdue(), hazard)
+    return holds(OVERDUE, hazard)
 
 
 HAZARDS_PER_PAGE = 20
@@ -97,7 +97,7 @@ def search(user: User, wanted: HazardFilter):
     if wanted.department_id:
         stmt = stmt.where(Hazard.department_id == wanted.department_id)
     if wanted.overdue:
-        stmt = stmt.where(overdue())
+        stmt = stmt.where(OVERDUE)
     # Open before closed, then the nearest deadline, then the newest.
     stmt = stmt.order_by((Hazard.state == HazardState.CLOSED), Hazard.deadline.is_(None),
                          Hazard.deadline, Hazard.id.desc())

@@ -63,12 +63,17 @@ def test_mark_all_read_and_others_inbox(app, client, auth, ent):
     assert all(n.read_at for n in rows(ent.director)) and note.read_at is None
 
 
+# The escalation screen's fields, each at a valid value; a test changes what it is about.
+ESCALATION_TIMES = {"remind_before_hours": "24", "director_after_hours": "24",
+                    "unassigned_officer_hours": "4", "unassigned_director_hours": "24",
+                    "verify_director_hours": "24", "check_dept_head_hours": "8"}
+
+
 def test_escalation_times_form(app, client, auth, ent):
     """Can the director change the ladder times, and is a bad value refused with a message?"""
     auth.login(ent.director)
-    good = {"remind_before_hours": "48", "director_after_hours": "12",
-            "unassigned_officer_hours": "2", "unassigned_director_hours": "8",
-            "verify_director_hours": "24", "check_dept_head_hours": "8"}
+    good = {**ESCALATION_TIMES, "remind_before_hours": "48", "director_after_hours": "12",
+            "unassigned_officer_hours": "2", "unassigned_director_hours": "8"}
     assert client.post("/notifications/escalation", data=good).status_code == 302
     assert settings_for(db.session, ent.enterprise.id).remind_before_hours == 48
     bad = client.post("/notifications/escalation", data={**good, "director_after_hours": "-1"})
@@ -137,9 +142,7 @@ def test_verification_wait_is_an_escalation_time(app, client, auth, ent):
     """Can the director set how long a fix waits for verification before he is told?"""
     auth.login(ent.director)
     assert "verify_director_hours" in client.get("/notifications/escalation").get_data(as_text=True)
-    data = {"remind_before_hours": "24", "director_after_hours": "24",
-            "unassigned_officer_hours": "4", "unassigned_director_hours": "24",
-            "verify_director_hours": "6", "check_dept_head_hours": "8"}
+    data = {**ESCALATION_TIMES, "verify_director_hours": "6"}
     assert client.post("/notifications/escalation", data=data).status_code == 302
     assert settings_for(db.session, ent.enterprise.id).verify_director_hours == 6
     assert settings_for(db.session, factories.make_enterprise().id).verify_director_hours == 24
@@ -151,9 +154,7 @@ def test_the_missed_check_wait_is_an_escalation_time(app, client, auth, ent):
     auth.login(ent.director)
     screen = client.get("/notifications/escalation").get_data(as_text=True)
     assert 'name="check_dept_head_hours"' in screen and "检查逾期后又过多少小时仍未完成，通知上一级" in screen
-    data = {"remind_before_hours": "24", "director_after_hours": "24",
-            "unassigned_officer_hours": "4", "unassigned_director_hours": "24",
-            "verify_director_hours": "24", "check_dept_head_hours": "12"}
+    data = {**ESCALATION_TIMES, "check_dept_head_hours": "12"}
     assert client.post("/notifications/escalation", data=data).status_code == 302
     assert settings_for(db.session, ent.enterprise.id).check_dept_head_hours == 12
     bad = client.post("/notifications/escalation", data={**data, "check_dept_head_hours": "x"})

@@ -39,16 +39,23 @@ def add_robots(client, auth, ent, endpoint):
         assert response.status_code == 302
 
 
+
+def report_major_and_escalate(ent, description):
+    """A worker reports a major hazard at MOMENT, and the escalation pass runs."""
+    with clock.frozen(MOMENT):
+        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
+            description=description, department_id=ent.department.id, grade="major"))
+        db.session.commit()
+        services.run_pass()
+    return hazard
+
+
 def test_escalation_posts_to_every_platform(app, client, auth, ent, endpoint):
     """Does a new major hazard reach all three groups in each platform's format, mentioning
     the department head, the director and the principal by mobile where the platform
     allows, with valid signatures?"""
     add_robots(client, auth, ent, endpoint)
-    with clock.frozen(MOMENT):
-        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
-            description="液氨储罐安全阀失效", department_id=ent.department.id, grade="major"))
-        db.session.commit()
-        services.run_pass()
+    hazard = report_major_and_escalate(ent, "液氨储罐安全阀失效")
     link = f"https://zicha.example.cn/hazards/{hazard.id}"
     mobiles = [ent.dept_head.mobile, ent.director.mobile, ent.principal.mobile]
 
@@ -120,11 +127,7 @@ def test_a_removed_robot_gets_no_more_posts(app, client, auth, ent, endpoint):
     add_robots(client, auth, ent, endpoint)
     robot = db.session.scalar(select(RobotWebhook).where(RobotWebhook.platform == "wecom"))
     assert client.post(f"/notifications/robots/{robot.id}/delete").status_code == 302
-    with clock.frozen(MOMENT):
-        transitions.report_hazard(ent.worker, transitions.HazardReport(
-            description="液氨储罐安全阀失效", department_id=ent.department.id, grade="major"))
-        db.session.commit()
-        services.run_pass()
+    report_major_and_escalate(ent, "液氨储罐安全阀失效")
     assert endpoint.to("/wecom") == []
     assert endpoint.to("/dingtalk") and endpoint.to("/feishu")
 
@@ -157,11 +160,7 @@ def test_department_robot_gets_only_its_department(app, client, auth, ent, endpo
     db.session.add(RobotWebhook(enterprise_id=ent.enterprise.id, platform="wecom",
                                 department_id=other_department.id, url=f"{endpoint.url}/tank"))
     db.session.commit()
-    with clock.frozen(MOMENT):
-        transitions.report_hazard(ent.worker, transitions.HazardReport(
-            description="合成车间地面油污", department_id=ent.department.id, grade="major"))
-        db.session.commit()
-        services.run_pass()
+    report_major_and_escalate(ent, "合成车间地面油污")
     assert endpoint.to("/tank") == []
 
 
@@ -172,11 +171,7 @@ def test_user_text_is_shown_not_rendered(app, client, auth, ent, endpoint):
     """Does a worker's description reach the groups as inert text: no markdown link, image,
     bold or HTML in DingTalk, and no address the chat apps would make a link of?"""
     add_robots(client, auth, ent, endpoint)
-    with clock.frozen(MOMENT):
-        hazard = transitions.report_hazard(ent.worker, transitions.HazardReport(
-            description=EVIL, department_id=ent.department.id, grade="major"))
-        db.session.commit()
-        services.run_pass()
+    hazard = report_major_and_escalate(ent, EVIL)
     link = f"https://zicha.example.cn/hazards/{hazard.id}"
     ding = endpoint.to("/dingtalk")[0].json()["markdown"]
     body = ding["text"].replace(f"[{link}]({link})", "")

@@ -41,14 +41,19 @@ def _test_connection_bind(flask_get_bind):
     return get_bind
 
 
+def _app_with_schema(path):
+    app = make_test_app(path)
+    app.test_client_class = RequestClient
+    with app.app_context():
+        db.create_all()
+    return app
+
+
 @pytest.fixture(scope="session")
 def _shared_app(tmp_path_factory):
     """One app and one schema per run; each test works inside a transaction that is rolled
     back at its end. A session's commit only releases a SAVEPOINT in it."""
-    app = make_test_app(tmp_path_factory.mktemp("db"))
-    app.test_client_class = RequestClient
-    with app.app_context():
-        db.create_all()
+    app = _app_with_schema(tmp_path_factory.mktemp("db"))
     session_class = db.session.session_factory.class_
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(session_class, "get_bind", _test_connection_bind(session_class.get_bind))
@@ -65,10 +70,8 @@ def app(request, tmp_path):
     and schema and are rolled back. Its config is restored after each test; anything else
     a test changes on the app it undoes itself (monkeypatch)."""
     if request.node.get_closest_marker("file_database"):
-        app = make_test_app(tmp_path)
-        app.test_client_class = RequestClient
+        app = _app_with_schema(tmp_path)
         with app.app_context():
-            db.create_all()
             yield app
             db.session.remove()
             db.engine.dispose()

@@ -33,6 +33,12 @@ class Enterprise(db.Model):
     # Shift, daily and every-N-hours checks are overdue this many hours after their period
     # starts; None: when the period ends (see inspections/due.py).
     check_within_hours: Mapped[int | None]
+    # The assign form proposes a deadline this many days ahead, by hazard grade. The rules fix
+    # no number: a general hazard "can be fixed at once or soon", a major one "needs a long
+    # time" and gets its own 定时限 (../shared/DOMAIN.md, "A hazard's life"); so each
+    # enterprise sets its own, 7 and 30 days to begin with.
+    general_fix_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    major_fix_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = created_at()
 
 

@@ -18,19 +18,19 @@ def load_user(session_id: str):
     return user if user is not None and user.session_version == int(version) else None
 
 
-# (endpoint, label, roles or None for everyone)
+# (endpoint, label, icon in the sprite, roles or None for everyone)
 NAV = (
-    ("dashboard.home", _l("Home"), None),
-    ("sync.scanner", _l("Scan"), None),
-    ("risk_points.list_points", _l("Risk points"), None),
-    ("hazards.list_hazards", _l("Hazards"), None),
-    ("hazards.report", _l("Report"), None),
-    ("org.users", _l("People"), (Role.ADMIN,)),
+    ("dashboard.home", _l("Home"), "home", None),
+    ("sync.scanner", _l("Scan"), "scan", None),
+    ("risk_points.list_points", _l("Risk points"), "map-pin", None),
+    ("hazards.list_hazards", _l("Hazards"), "list-details", None),
+    ("hazards.report", _l("Report"), "camera", None),
+    ("org.users", _l("People"), "users", (Role.ADMIN,)),
 )
 
 
 def _nav_items():
-    return [(endpoint, label) for endpoint, label, roles in NAV
+    return [(endpoint, label, icon) for endpoint, label, icon, roles in NAV
             if roles is None or current_user.has_role(*roles)]
 
 

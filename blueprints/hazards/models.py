@@ -22,7 +22,7 @@ class HazardState(LabelledEnum):
 
 class HazardGrade(LabelledEnum):
     GENERAL = "general", _l("General hazard"), "hz-general"
-    MAJOR = "major", _l("Major hazard"), "grade-red"
+    MAJOR = "major", _l("Major hazard"), "hz-major"
 
 
 # The grounds for judging a hazard major (重大事故隐患), as the regulations list them.

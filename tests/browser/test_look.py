@@ -1,0 +1,98 @@
+"""The look at phone size: the header's links are big enough to tap, the tab bar shows
+the vendored icons, and the install offer comes once, after a completed check."""
+from tests import factories
+from tests.browser.conftest import PHONE, login, screenshot
+
+IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                 "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+# A stand-in for Chrome's event: the page may call prompt() on it once.
+FAKE_INSTALL_PROMPT = """() => {
+  const event = new Event('beforeinstallprompt', {cancelable: true});
+  event.prompt = () => { window.prompted = true; };
+  dispatchEvent(event);
+}"""
+
+
+def _setup(live):
+    with live.app.app_context():
+        ent = factories.standard_enterprise()
+        worker, point = ent.worker.employee_no, ent.point.id
+    live.start()
+    return type("U", (), {"employee_no": worker}), point
+
+
+def _as_check_done(page):
+    """Serve /home as if it were the check confirmation, which carries [data-check-done]."""
+    def fulfil(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace("<main ", "<main data-check-done ", 1))
+    page.route("**/home", fulfil)
+
+
+def test_header_links_are_44px_and_the_tab_bar_has_icons(live, phone):
+    worker, point = _setup(live)
+    page = phone.new_page()
+    sprites = []
+    page.on("response", lambda r: sprites.append(r.status) if "/static/icons/tabler-" in r.url else None)
+    login(page, live.url, worker, factories.PASSWORD)
+    page.goto(f"{live.url}/points/{point}")
+    for selector in (".topbar .brand", ".topbar .who", "a.back"):
+        box = page.locator(selector).first.bounding_box()
+        assert box["height"] >= 44, (selector, box)
+    tabs = page.locator(".tabbar a")
+    assert tabs.count() >= 5
+    for i in range(tabs.count()):
+        icon = tabs.nth(i).locator("svg.icon use").first
+        assert icon.get_attribute("href").startswith("/static/icons/tabler-3.52.0.svg#")
+        assert tabs.nth(i).locator("svg.icon").bounding_box()["width"] == 24
+        assert tabs.nth(i).inner_text().strip()
+    assert sprites and set(sprites) <= {200, 304}
+    screenshot(page, "look-tabbar")
+
+
+def test_the_install_offer_comes_once_after_a_completed_check(live, browser):
+    worker, _point = _setup(live)
+    # The service worker would answer /home before the route that marks it as a check's end.
+    context = browser.new_context(**PHONE, service_workers="block")
+    page = context.new_page()
+    login(page, live.url, worker, factories.PASSWORD)
+    offer = page.locator("#install-offer")
+    # Not on an ordinary page, whatever Chrome offers.
+    page.evaluate(FAKE_INSTALL_PROMPT)
+    assert offer.is_hidden()
+
+    _as_check_done(page)
+    page.reload()
+    assert offer.is_hidden()  # Android: nothing to offer until Chrome says it can install
+    page.evaluate(FAKE_INSTALL_PROMPT)
+    assert offer.is_visible()
+    assert page.locator("[data-install=android]").is_visible()
+    assert page.locator("[data-install=ios]").is_hidden()
+    assert "添加到主屏幕" in offer.inner_text()
+    screenshot(page, "look-install-offer")
+    page.click("[data-install-go]")
+    assert page.evaluate("window.prompted") is True
+    assert offer.is_hidden()
+    page.reload()
+    page.evaluate(FAKE_INSTALL_PROMPT)
+    assert offer.is_hidden()  # once
+    context.close()
+
+
+def test_dismissed_for_good_and_steps_for_iphone(live, browser):
+    worker, _point = _setup(live)
+    context = browser.new_context(**PHONE, user_agent=IPHONE_SAFARI, service_workers="block")
+    page = context.new_page()
+    login(page, live.url, worker, factories.PASSWORD)
+    _as_check_done(page)
+    page.reload()
+    offer = page.locator("#install-offer")
+    assert offer.is_visible()
+    assert page.locator("[data-install=ios]").is_visible()
+    assert page.locator("[data-install=android]").is_hidden()
+    screenshot(page, "look-install-offer-ios")
+    page.click("[data-install-close]")
+    assert offer.is_hidden()
+    page.reload()
+    assert offer.is_hidden()
+    context.close()

@@ -338,8 +338,9 @@ def test_work_queue_for_director_only(client, auth, ent):
     as_user(auth, ent.director)
     page = client.get("/hazards/queue").get_data(as_text=True)
     assert "待复查的隐患" in page and "新的重大隐患" in page
-    assert "未扫码的检查" in page and ent.point.name in page
-    assert "待复查的隐患" in client.get("/home").get_data(as_text=True)
+    home = client.get("/home").get_data(as_text=True)
+    assert "待复查的隐患" in home and 'href="/checks/unscanned"' in home
+    assert ent.point.name in client.get("/checks/unscanned").get_data(as_text=True)
     auth.logout()
     as_user(auth, ent.worker)
     home = client.get("/home").get_data(as_text=True)
@@ -455,7 +456,9 @@ def test_department_head_home_lists_hazards_to_assign(client, auth, ent):
     """Does the department head's home start with his department's reported hazards, counted
     and linked, and leave out assigned ones and other departments'?"""
     waiting = factories.make_hazard(ent, description="待交办的隐患")
-    factories.make_hazard(ent, state="assigned", description="已交办的隐患")
+    # Not due soon either (the home lists those among his rectifications).
+    factories.make_hazard(ent, state="assigned", description="已交办的隐患",
+                          deadline=clock.now() + timedelta(days=10))
     elsewhere = factories.make_department(ent.enterprise, "罐区储运部")
     factories.make_hazard(ent, department=elsewhere, team=None, description="别的部门的隐患")
     db.session.commit()

@@ -1,21 +1,64 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from blueprints.common.extensions import db
+from blueprints.common.inputs import page_number
 from blueprints.dashboard import queue as work_queue
+from blueprints.hazards import queries
 from blueprints.inspections import due
+from blueprints.org.models import Role
 
 bp = Blueprint("dashboard", __name__)
+
+UNSCANNED_PER_PAGE = 50
 
 
 @bp.route("/home")
 def home():
-    """Today's checks for the user, most urgent first."""
-    gaps = due.gaps_for(current_user)
-    return render_template("dashboard/home.html", gaps=gaps, queue=work_queue.work_queue(current_user),
-                           units=due.units_for(current_user, gaps_known=gaps), due_states=due.DueState)
+    """What this user must do now, most urgent first: for everyone the fixes sent back to
+    them and the hazards they are rectifying, then by role the work queue, the department's
+    undone team checks, the count strip, and today's checks."""
+    user = current_user
+    gaps = due.gaps_for(user)
+    units = due.units_for(user, gaps_known=gaps)
+    mine = queries.assigned_to(user)
+    strip = None
+    if user.has_role(*work_queue.STRIP_ROLES):
+        strip = {**queries.counts(user), "missed": len(due.overdue_units(user.enterprise_id)),
+                 "unscanned": work_queue.unscanned_count(user)}
+    return render_template(
+        "dashboard/home.html", gaps=gaps, units=units, due_states=due.DueState,
+        done=sum(unit.state == due.DueState.DONE for unit in units),
+        sent_back=[m for m in mine if m.rejection is not None],
+        assigned=[m for m in mine if m.rejection is None],
+        queue=work_queue.work_queue(user), strip=strip,
+        team_undone=due.department_team_units_undone(user) if user.has_role(Role.DEPT_HEAD) else [],
+        majors=work_queue.open_major(user) if user.has_role(Role.PRINCIPAL) else None)
 
 
 @bp.route("/hazards/queue")
 def queue():
     """Everything waiting for the user's decision, beyond what the home shows."""
     return render_template("dashboard/queue.html", queue=work_queue.work_queue(current_user))
+
+
+def _strip_user():
+    if not current_user.has_role(*work_queue.STRIP_ROLES):
+        abort(404)
+    return current_user
+
+
+@bp.route("/checks/overdue")
+def overdue_checks():
+    """Every check of the enterprise that is overdue now: the strip's "checks overdue"."""
+    user = _strip_user()
+    return render_template("dashboard/overdue_checks.html", units=due.overdue_units(user.enterprise_id),
+                           due_states=due.DueState)
+
+
+@bp.route("/checks/unscanned")
+def unscanned():
+    """The checks of the last days made without a QR scan, newest first."""
+    page = db.paginate(work_queue.unscanned(_strip_user()), per_page=UNSCANNED_PER_PAGE, error_out=False,
+                       page=request.args.get("page", 1, type=page_number))
+    return render_template("dashboard/unscanned.html", page=page, days=work_queue.NO_SCAN_DAYS)

@@ -1,18 +1,23 @@
 """What is known of hazards: who sees which, searches, deadlines, timelines."""
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.common.predicates import holds
 from blueprints.hazards.models import (
+    DeadlineExtension,
+    DecisionStatus,
     Hazard,
     HazardEvent,
+    HazardEventKind,
+    HazardGrade,
     HazardState,
+    RectificationPlan,
 )
 from blueprints.hazards.permissions import seen_by
 from blueprints.org.models import Enterprise, User
@@ -82,6 +87,8 @@ class HazardFilter:
     category: str = ""
     department_id: int | None = None
     overdue: bool = False
+    open: bool = False
+    awaiting_approval: bool = False
     page: int = 1
 
 
@@ -98,6 +105,10 @@ def search(user: User, wanted: HazardFilter):
         stmt = stmt.where(Hazard.department_id == wanted.department_id)
     if wanted.overdue:
         stmt = stmt.where(OVERDUE)
+    if wanted.open:
+        stmt = stmt.where(OPEN)
+    if wanted.awaiting_approval:
+        stmt = stmt.where(AWAITING_APPROVAL)
     # Open before closed, then the nearest deadline, then the newest.
     stmt = stmt.order_by((Hazard.state == HazardState.CLOSED), Hazard.deadline.is_(None),
                          Hazard.deadline, Hazard.id.desc())
@@ -115,3 +126,54 @@ def assignable_people(hazard: Hazard) -> list[User]:
     people = db.session.scalars(select(User).where(
         User.enterprise_id == hazard.enterprise_id, User.active.is_(True)).order_by(User.employee_no))
     return sorted(people, key=lambda u: u.effective_department_id != hazard.department_id)
+
+
+# --- counts for the homes -------------------------------------------------------------------
+
+OPEN = Hazard.state != HazardState.CLOSED
+# A 五定 plan or a deadline extension waits for the director's decision.
+AWAITING_APPROVAL = or_(Hazard.plans.any(RectificationPlan.status == DecisionStatus.PENDING),
+                        Hazard.extensions.any(DeadlineExtension.status == DecisionStatus.PENDING))
+DUE_SOON_DAYS = 3
+# Being rectified, the deadline within DUE_SOON_DAYS: the department head's "due soon".
+DUE_SOON = and_(Hazard.state == HazardState.ASSIGNED, Hazard.deadline.is_not(None),
+                Hazard.deadline >= bindparam("now", callable_=clock.now, unique=True),
+                Hazard.deadline < bindparam(
+                    "soon", callable_=lambda: clock.now() + timedelta(days=DUE_SOON_DAYS), unique=True))
+
+# The count strip: each count is the hazard list under one filter (HazardFilter's fields).
+COUNTED = {
+    "open": OPEN,
+    "overdue": OVERDUE,
+    "major": and_(OPEN, Hazard.grade == HazardGrade.MAJOR),
+    "to_verify": Hazard.state == HazardState.RECTIFIED,
+    "to_approve": AWAITING_APPROVAL,
+}
+
+
+def counts(user: User) -> dict[str, int]:
+    """Each COUNTED condition over the hazards the user sees, all in one statement."""
+    row = db.session.execute(select(*(func.count().filter(condition).label(name)
+                                      for name, condition in COUNTED.items()))
+                             .select_from(Hazard).where(seen_by(user))).one()
+    return row._asdict()
+
+
+@dataclass
+class MyHazard:
+    hazard: Hazard
+    rejection: str | None  # the reason of the last rejected fix, if it was sent back
+
+
+def assigned_to(user: User) -> list[MyHazard]:
+    """The hazards this user is rectifying, nearest deadline first, with the reason of the
+    last rejection of those sent back to them (one query)."""
+    rejection = (select(HazardEvent.note).where(HazardEvent.hazard_id == Hazard.id,
+                                                HazardEvent.kind == HazardEventKind.REJECTED)
+                 .order_by(HazardEvent.id.desc()).limit(1).correlate(Hazard).scalar_subquery())
+    rows = db.session.execute(
+        select(Hazard, rejection).where(Hazard.enterprise_id == user.enterprise_id,
+                                        Hazard.assignee_id == user.id,
+                                        Hazard.state == HazardState.ASSIGNED)
+        .order_by(Hazard.deadline.is_(None), Hazard.deadline, Hazard.id))
+    return [MyHazard(hazard, note) for hazard, note in rows]

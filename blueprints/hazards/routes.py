@@ -75,6 +75,8 @@ def list_hazards():
         category=HazardCategory.lookup(request.args.get("category")) or "",
         department_id=request.args.get("department", type=row_id),
         overdue=request.args.get("overdue") == "1",
+        open=request.args.get("open") == "1",
+        awaiting_approval=request.args.get("approval") == "1",
         page=request.args.get("page", 1, type=page_number))
     page = queries.search(current_user, wanted)
     departments = db.session.scalars(select(Department).where(

@@ -15,14 +15,15 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
 from blueprints.common.enums import LabelledEnum
 from blueprints.common.extensions import db
 from blueprints.inspections.models import Inspection
 from blueprints.org.models import Enterprise, Role, Team, User
-from blueprints.risk_points.models import CheckLevel, ChecklistItem, Frequency, RiskPoint
+from blueprints.risk_points.models import CheckLevel, ChecklistItem, ChecklistVersion, Frequency, RiskPoint
 
 # The kinds an enterprise's "complete within N hours of the start" applies to.
 EARLY_KINDS = {Frequency.SHIFT, Frequency.DAILY, Frequency.HOURS}
@@ -205,11 +206,15 @@ def _missed(period: Period, moment: datetime, since: datetime, done: list[dateti
 
 
 def unit_state(point: RiskPoint, level: str, frequency_key: str, items: list[ChecklistItem],
-               tz_name: str, moment: datetime | None = None) -> DueUnit:
+               tz_name: str, moment: datetime | None = None,
+               done: list[datetime] | None = None) -> DueUnit:
+    """done: the unit's check times since the previous period began, when the caller
+    fetched them for many units at once (the latest one is enough)."""
     moment = moment or clock.now()
     periods = _periods_back(point, frequency_key, moment, tz_name)
     period, previous = next(periods), next(periods)
-    done = _done_times(point, level, frequency_key, previous.start)
+    if done is None:
+        done = _done_times(point, level, frequency_key, previous.start)
     if any(period.contains(t) for t in done):
         return DueUnit(point, level, frequency_key, items, period, DueState.DONE)
     since = unit_since(point, level, frequency_key)
@@ -353,12 +358,71 @@ def units_for(user: User, moment: datetime | None = None,
     scope = _scope(user)
     if scope is not None:
         level, which = scope
-        points = db.session.scalars(select(RiskPoint).where(
-            RiskPoint.enterprise_id == user.enterprise_id, RiskPoint.active, which)).all()
-        units = [unit for point in points
-                 for unit in units_of_point(point, tz_name, {level}, moment)]
+        # One query of the checks for all the points (see units_of_points).
+        units = units_of_points(active_points(user.enterprise_id, which), tz_name, {level}, moment)
     if user.has_role(Role.SAFETY_DIRECTOR):
         held = gaps_for(user) if gaps_known is None else gaps_known
         units += [unit for gap in held
                   for unit in units_of_point(gap.point, tz_name, {gap.level}, moment)]
     return sorted(units, key=DueUnit.sort_key)
+
+
+# --- many units at once (the homes and their counts) --------------------------------------
+
+# The furthest back a unit's state looks: the start of the previous month's period.
+LOOK_BACK = timedelta(days=64)
+# What unit_state reads of a point, loaded for all the points at once.
+POINT_LOADS = (selectinload(RiskPoint.checklist_versions).selectinload(ChecklistVersion.items),
+               selectinload(RiskPoint.team).selectinload(Team.shifts))
+
+
+def latest_done(point_ids: list[int], moment: datetime) -> dict[tuple, datetime]:
+    """The latest check of each (point, level, frequency key), in one grouped query: a
+    unit's state needs no more than that (see unit_state)."""
+    if not point_ids:
+        return {}
+    rows = db.session.execute(
+        select(Inspection.risk_point_id, Inspection.level, Inspection.frequency_key,
+               func.max(Inspection.done_at))
+        .where(Inspection.risk_point_id.in_(point_ids), Inspection.done_at >= moment - LOOK_BACK)
+        .group_by(Inspection.risk_point_id, Inspection.level, Inspection.frequency_key))
+    return {(point_id, level, key): last for point_id, level, key, last in rows}
+
+
+def units_of_points(points: list[RiskPoint], tz_name: str, levels: set[str] | None = None,
+                    moment: datetime | None = None) -> list[DueUnit]:
+    """units_of_point for many points, reading the checks once; most urgent first."""
+    moment = moment or clock.now()
+    latest = latest_done([point.id for point in points], moment)
+    units = []
+    for point in points:
+        for level, key, items in point_units(point):
+            if levels is None or level in levels:
+                last = latest.get((point.id, level, key))
+                units.append(unit_state(point, level, key, items, tz_name, moment,
+                                        [last] if last else []))
+    return sorted(units, key=DueUnit.sort_key)
+
+
+def active_points(enterprise_id: int, *where) -> list[RiskPoint]:
+    return list(db.session.scalars(select(RiskPoint).options(*POINT_LOADS).where(
+        RiskPoint.enterprise_id == enterprise_id, RiskPoint.active.is_(True), *where)
+        .order_by(RiskPoint.code)))
+
+
+def overdue_units(enterprise_id: int, moment: datetime | None = None) -> list[DueUnit]:
+    """Every check of the enterprise, at any level, that is overdue now: its period (or the
+    one before) reached its due-by undone, whether or not anyone holds it."""
+    tz_name = db.session.get(Enterprise, enterprise_id).timezone
+    return [unit for unit in units_of_points(active_points(enterprise_id), tz_name, None, moment)
+            if unit.state == DueState.OVERDUE]
+
+
+def department_team_units_undone(user: User, moment: datetime | None = None) -> list[DueUnit]:
+    """A department head's view of his teams: the team checks of his department's points
+    not done in their current period, most urgent first."""
+    if user.effective_department_id is None:
+        return []
+    points = active_points(user.enterprise_id, _department_points(user))
+    units = units_of_points(points, user.enterprise.timezone, {CheckLevel.TEAM}, moment)
+    return [unit for unit in units if unit.state != DueState.DONE]

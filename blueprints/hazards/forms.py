@@ -20,12 +20,23 @@ from blueprints.common.inputs import within_calendar
 from blueprints.hazards.models import MAJOR_CRITERIA, HazardCategory, HazardGrade
 
 _REQUIRED = _l("Please fill this in.")
-_CAMERA = {"accept": "image/*", "capture": "environment"}
 
 
-def people_choices(people):
+def _department_name(user, department_id):
+    department = user.team.department if user.team is not None else user.department
+    if department is None:
+        return _l("No department")
+    if department.id == department_id:
+        return _l("%(name)s (the hazard's department)", name=department.name)
+    return department.name
+
+
+def people_choices(people, department_id):
+    """The people (as assignable_people orders them) under their department's name, the
+    hazard's department (`department_id`) marked."""
     return [SelectChoice("", _l("Choose a person")),
-            *(SelectChoice(str(u.id), f"{u.name} · {u.role.label}") for u in people)]
+            *(SelectChoice(str(u.id), f"{u.name} · {u.role.label}",
+                           optgroup=_department_name(u, department_id)) for u in people)]
 
 
 def set_report_choices(form, points, departments):
@@ -42,7 +53,7 @@ class ReportForm(FlaskForm):
     department_id = SelectField(_l("Department"), validate_choice=False)
     category = SelectField(_l("Category"), choices=HazardCategory.choices(),
                            default=HazardCategory.ONSITE.value)
-    photo = FileField(_l("Photo"), render_kw=_CAMERA)
+    photo = FileField(_l("Photo"))
     client_uuid = HiddenField()
 
 
@@ -88,7 +99,7 @@ class DecisionForm(FlaskForm):
 class RectifyForm(FlaskForm):
     measure = TextAreaField(_l("Measure taken"), validators=[InputRequired(_REQUIRED),
                                                               Length(max=2000)])
-    photo = FileField(_l("Photo after rectification"), render_kw=_CAMERA)
+    photo = FileField(_l("Photo after rectification"))
     client_uuid = HiddenField()
 
 
@@ -98,7 +109,7 @@ class VerifyForm(FlaskForm):
     unreported_reason = TextAreaField(
         _l("Reason for closing without a report to the regulator"),
         validators=[Optional(), Length(max=2000)])
-    photo = FileField(_l("Photo (optional)"), render_kw=_CAMERA)
+    photo = FileField(_l("Photo (optional)"))
 
 
 class RejectForm(FlaskForm):

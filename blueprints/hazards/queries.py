@@ -121,11 +121,30 @@ def timeline(hazard: Hazard) -> list[HazardEvent]:
         .where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.at, HazardEvent.id)))
 
 
+@dataclass(frozen=True)
+class BeforeAndAfter:
+    before: list[int]  # photo ids
+    after: list[int]   # none until the hazard is rectified
+
+
+def before_and_after(hazard: Hazard, events: list[HazardEvent]) -> BeforeAndAfter:
+    """The report's photo, and once rectified the photo of the rectification that stands
+    (one sent back is only on the timeline)."""
+    after = []
+    if hazard.state in (HazardState.RECTIFIED, HazardState.CLOSED):
+        fix = next((e for e in reversed(events) if e.kind == HazardEventKind.RECTIFIED), None)
+        after = [fix.photo_id] if fix and fix.photo_id else []
+    return BeforeAndAfter([hazard.photo_id] if hazard.photo_id else [], after)
+
+
 def assignable_people(hazard: Hazard) -> list[User]:
-    """Active people of the enterprise, the hazard's department first."""
+    """Active people of the enterprise: the hazard's department first, then the others by
+    department (those of none last), each by employee number."""
     people = db.session.scalars(select(User).where(
         User.enterprise_id == hazard.enterprise_id, User.active.is_(True)).order_by(User.employee_no))
-    return sorted(people, key=lambda u: u.effective_department_id != hazard.department_id)
+    return sorted(people, key=lambda u: (u.effective_department_id != hazard.department_id,
+                                         u.effective_department_id is None,
+                                         u.effective_department_id or 0))
 
 
 # --- counts for the homes -------------------------------------------------------------------

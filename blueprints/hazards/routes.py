@@ -1,7 +1,7 @@
 """Hazard screens: list, report, detail with timeline, one small form per action."""
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -53,6 +53,24 @@ def hazard_helpers():
 def hazard_iso(text, fmt="%Y-%m-%d %H:%M"):
     """An event's stored ISO time (naive UTC) in the enterprise's local time."""
     return local_time(datetime.fromisoformat(text), fmt) if text else ""
+
+
+TITLE_LENGTH = 32
+_BREAKS = " ，。；、,.;"
+
+
+@bp.app_template_filter("hazard_title")
+def hazard_title(text: str) -> str:
+    """A hazard's text as its title: the first line, cut after a whole word or clause
+    when it is long (the full text is on the page below)."""
+    line = text.strip().split("\n", 1)[0].strip()
+    if len(line) <= TITLE_LENGTH:
+        return line
+    cut = line[:TITLE_LENGTH]
+    at = max(cut.rfind(mark) for mark in _BREAKS)
+    if at >= TITLE_LENGTH // 2:
+        cut = cut[:at]
+    return cut.rstrip(_BREAKS) + "…"
 
 
 @bp.app_template_filter("hazard_value")
@@ -134,13 +152,26 @@ def _hazard(hazard_id: int) -> Hazard:
     return hazard
 
 
+# What moves a hazard on in each state, most pressing first. The page's one big button is
+# the first of these the user can do now; reassigning, regrading and the rest stay small.
+NEXT_STEPS = {
+    HazardState.REPORTED: ("assign", "submit_plan"),
+    HazardState.ASSIGNED: ("approve_plan", "decide_extension", "rectify", "submit_plan"),
+    HazardState.RECTIFIED: ("verify",),
+}
+
+
 @bp.route("/hazards/<int:hazard_id>")
 def detail(hazard_id):
     hazard = _hazard(hazard_id)
-    actions = [(name, page.label) for name, page in ACTION_PAGES.items()
-               if permissions.can(current_user, name, hazard)]
-    return render_template("hazards/detail.html", hazard=hazard, actions=actions,
-                           events=queries.timeline(hazard),
+    events = queries.timeline(hazard)
+    actions = [name for name in ACTION_PAGES if permissions.can(current_user, name, hazard)]
+    primary = next((name for name in NEXT_STEPS.get(hazard.state, ()) if name in actions), None)
+    others = [(name, ACTION_PAGES[name].label) for name in actions if name != primary]
+    return render_template("hazards/detail.html", hazard=hazard, others=others,
+                           primary=(primary, ACTION_PAGES[primary].label) if primary else None,
+                           photos=queries.before_and_after(hazard, events),
+                           events=events,
                            on_time=queries.reported_on_time(hazard),
                            overdue=queries.is_overdue(hazard), kinds=HazardEventKind)
 
@@ -160,13 +191,21 @@ def _approve():
 
 
 def _people(hazard, form, field_name):
-    getattr(form, field_name).choices = forms.people_choices(queries.assignable_people(hazard))
+    getattr(form, field_name).choices = forms.people_choices(queries.assignable_people(hazard),
+                                                             hazard.department_id)
 
 
 def _prepare_assign(hazard, form):
     _people(hazard, form, "assignee_id")
-    if request.method == "GET" and hazard.assignee_id:
-        form.assignee_id.data = str(hazard.assignee_id)
+    enterprise = current_user.enterprise
+    days = enterprise.major_fix_days if hazard.is_major else enterprise.general_fix_days
+    form.deadline.description = _("%(grade)s: %(days)s days, as the enterprise set.",
+                                  grade=hazard.grade.label, days=days)
+    if request.method == "GET":
+        form.assignee_id.data = str(hazard.assignee_id or "")
+        today = clock.to_local(clock.now(), enterprise.timezone).date()
+        form.deadline.data = (clock.to_local(hazard.deadline, enterprise.timezone).date()
+                              if hazard.deadline else today + timedelta(days=days))
 
 
 def _prepare_regulator(hazard, form):

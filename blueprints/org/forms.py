@@ -15,7 +15,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from blueprints.common.inputs import row_id
 from blueprints.org.models import Role, ScoringMethod
-from blueprints.org.services import MAX_CHECK_WITHIN_HOURS
+from blueprints.org.services import MAX_CHECK_WITHIN_HOURS, MAX_FIX_DAYS
 
 _REQUIRED = _l("Please fill this in.")
 
@@ -112,3 +112,9 @@ class SettingsForm(FlaskForm):
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_CHECK_WITHIN_HOURS},
         description=_l("Empty: by the end of the shift or day. For example 2: two hours into "
                        "the shift."))
+    general_fix_days = IntegerField(_l("General hazards: days to rectify"),
+                                    validators=[InputRequired(_REQUIRED)],
+                                    render_kw={"inputmode": "numeric", "min": 1, "max": MAX_FIX_DAYS})
+    major_fix_days = IntegerField(_l("Major hazards: days to rectify"),
+                                  validators=[InputRequired(_REQUIRED)],
+                                  render_kw={"inputmode": "numeric", "min": 1, "max": MAX_FIX_DAYS})

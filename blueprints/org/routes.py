@@ -305,9 +305,9 @@ def settings():
 
     def change():
         values = {name: form[name].data
-                  for name in ("name", "timezone", "scoring_method", "check_within_hours")}
-        bands = {name: form[name].data for name in services.BAND_FIELDS}
-        return services.update_settings(enterprise, services.SettingsData(**values, **bands),
+                  for name in ("name", "timezone", "scoring_method", "check_within_hours",
+                               *services.BAND_FIELDS, *services.FIX_DAYS_FIELDS)}
+        return services.update_settings(enterprise, services.SettingsData(**values),
                                         current_user.id)
 
     if _save(form, change):

@@ -358,11 +358,16 @@ class SettingsData:
     ls_red_min: int
     ls_orange_min: int
     ls_yellow_min: int
+    general_fix_days: int
+    major_fix_days: int
     check_within_hours: int | None = None
 
 
 # "Complete within N hours" of a shift or day: at most a day.
 MAX_CHECK_WITHIN_HOURS = 24
+# The deadline the assign form proposes: at most a year ahead.
+MAX_FIX_DAYS = 365
+FIX_DAYS_FIELDS = ("general_fix_days", "major_fix_days")
 
 BAND_FIELDS = ("lec_red_min", "lec_orange_min", "lec_yellow_min",
                "ls_red_min", "ls_orange_min", "ls_yellow_min")
@@ -404,10 +409,13 @@ def update_settings(enterprise: Enterprise, data: SettingsData, actor_id: int) -
             1 <= data.check_within_hours <= MAX_CHECK_WITHIN_HOURS):
         errors["check_within_hours"] = _l("Enter whole hours from 1 to %(max)s, or leave it "
                                           "empty.", max=MAX_CHECK_WITHIN_HOURS)
+    for key in FIX_DAYS_FIELDS:
+        if not 1 <= getattr(data, key) <= MAX_FIX_DAYS:
+            errors[key] = _l("Enter whole days from 1 to %(max)s.", max=MAX_FIX_DAYS)
     _refuse_if(errors)
     values = {"name": name, "timezone": tz, "scoring_method": scoring_method,
               "check_within_hours": data.check_within_hours,
-              **{key: getattr(data, key) for key in BAND_FIELDS}}
+              **{key: getattr(data, key) for key in BAND_FIELDS + FIX_DAYS_FIELDS}}
     before = {key: getattr(enterprise, key) for key in values}
     for key, value in values.items():
         setattr(enterprise, key, value)

@@ -61,13 +61,13 @@ def test_hazard_loop_on_a_phone(live, browser, tmp_path):
     assert_no_sideways_scroll(page)
     assert "压力<0.5MPa" in page.inner_text("main")
     page.click("text=交办")  # the htmx form opens in the page
-    page.wait_for_selector("#action-panel select[name=assignee_id]")
+    page.wait_for_selector("#hz-actions select[name=assignee_id]")
     assert_no_sideways_scroll(page)
     screenshot(page, "hazard-assign-form")
     page.select_option("select[name=assignee_id]", label=f"{worker_name} · 一线员工")
     page.fill("input[name=deadline]", "2099-12-31")
     page.fill("textarea[name=note]", "今天下班前处理")
-    page.click("#action-panel button[type=submit]")
+    page.click("#hz-actions button[type=submit]")
     page.wait_for_url(hazard_url)
     assert "已交办" in page.inner_text("main")
     context.close()
@@ -99,6 +99,6 @@ def test_hazard_loop_on_a_phone(live, browser, tmp_path):
     assert_no_sideways_scroll(page)
     text = page.inner_text("main")
     assert "已验收销号" in text and "更换液位计玻璃管" in text and "复查合格" in text
-    assert page.locator(".hz-timeline img").count() == 2  # the photo from the check, the after-photo
+    assert page.locator(".hz-photos img").count() == 2  # the photo from the check, the after-photo
     screenshot(page, "hazard-timeline-closed")
     context.close()

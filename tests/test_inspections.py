@@ -66,7 +66,7 @@ def test_full_check_with_one_abnormal_item_and_photo(client, auth, ent):
                            content_type="multipart/form-data")
     assert response.status_code == 302
     inspection = db.session.scalar(select(Inspection))
-    assert response.headers["Location"].endswith(f"/inspections/{inspection.id}")
+    assert response.headers["Location"].endswith(f"/inspections/{inspection.id}/done")
     assert (count(Inspection), count(InspectionAnswer), count(Hazard), count(Photo)) == (1, 2, 1, 1)
     assert inspection.checklist_version_id == ent.point.checklist.id and not inspection.no_scan
     assert inspection.client_uuid == "u-1" and inspection.done_at == NOW
@@ -76,7 +76,7 @@ def test_full_check_with_one_abnormal_item_and_photo(client, auth, ent):
             hazard.department_id, hazard.team_id, hazard.found_at) == (
         ent.point.id, inspection.id, item.id, photo.id, ent.department.id, ent.team.id, NOW)
     assert hazard.description == "异常：无泄漏。说明：法兰渗漏" and hazard.client_uuid == f"u-1:{item.id}"
-    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    html = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
     assert f"/photos/{photo.id}.jpg" in html and f"/hazards/{hazard.id}" in html
     assert "法兰渗漏" in html and "未扫码" not in html
 
@@ -116,8 +116,8 @@ def test_another_users_scan_does_not_count(ent):
 def test_record_page_shows_the_no_scan_badge(client, auth, ent):
     """Does the record of a check made without a scan say 未扫码?"""
     auth.login(ent.worker)
-    response = client.post(f"/points/{ent.point.id}/check", data=form_for(ent.point, {0: "ok", 1: "na"}))
-    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    client.post(f"/points/{ent.point.id}/check", data=form_for(ent.point, {0: "ok", 1: "na"}))
+    html = client.get(f"/inspections/{db.session.scalar(select(Inspection.id))}").get_data(as_text=True)
     assert "未扫码" in html
 
 

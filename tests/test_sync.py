@@ -81,7 +81,7 @@ def test_a_queued_check_is_stored_with_the_phones_time(client, auth, ent):
     assert response.status_code == 200, response.json
     inspection = db.session.get(Inspection, response.json["id"])
     assert inspection.done_at == done and inspection.received_at == NOW
-    assert response.json["url"] == f"/inspections/{inspection.id}"
+    assert response.json["url"] == f"/inspections/{inspection.id}/done"
     assert response.json["replayed"] is False
     assert count(Photo) == 1 and count(Hazard) == 1
 
@@ -96,6 +96,32 @@ def test_a_replayed_check_returns_the_first_result_and_creates_nothing(client, a
     assert first.status_code == again.status_code == 200
     assert again.json["id"] == first.json["id"] and again.json["replayed"] is True
     assert count(Inspection) == 1 and count(Hazard) == 1
+
+
+def test_a_queued_whole_point_check_stores_every_group_once(client, auth, ent):
+    """Does a check of several groups queued on the phone go through the form's own path:
+    one inspection per group, the confirmation's address back, and a resend (replayed)
+    storing nothing more; is one incomplete group refusing them all?"""
+    point = factories.make_risk_point(ent.enterprise, ent.department, ent.team, items=[
+        rp.ItemData("压力正常", frequency="hours", every_hours=2), rp.ItemData("液位正常"),
+        rp.ItemData("喷淋备用", frequency="daily")])
+    db.session.commit()
+    auth.login(ent.worker)
+    data = check_item(ent.worker, point, {2: "abnormal"}, level=None, freq=None,
+                      unit=["team|hours:2", "team|shift", "team|daily"])
+    data[f"note-{point.checklist.items[2].id}"] = "阀门关闭"
+    del data["level"], data["freq"]
+    incomplete = dict(data)
+    del incomplete[f"result-{point.checklist.items[1].id}"]
+    assert post(client, incomplete).status_code == 400 and count(Inspection) == 0
+    first = post(client, dict(data))
+    assert first.status_code == 200, first.json
+    ids = db.session.scalars(select(Inspection.id).order_by(Inspection.id)).all()
+    assert len(ids) == 3 and count(Hazard) == 1
+    assert first.json["url"] == f"/inspections/{ids[0]}/done?i={ids[1]}&i={ids[2]}"
+    again = post(client, dict(data))
+    assert again.json["replayed"] is True and again.json["url"] == first.json["url"]
+    assert count(Inspection) == 3
 
 
 def test_an_invalid_check_is_refused_with_a_message_and_writes_nothing(client, auth, ent):

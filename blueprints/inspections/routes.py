@@ -33,13 +33,19 @@ def scan(token):
     return redirect(url_for("inspections.check", point_id=qr.risk_point_id))
 
 
-def _form(point, level, frequency_key, version, items, error=None, status=200):
-    others = [u for u in due.units_of_point(point, current_user.enterprise.timezone)
-              if (u.level, u.frequency_key) != (level, frequency_key)
+def _form(point, groups, version, error=None, status=200, asked=False):
+    """The check screen of the given groups; done ones are only named, unless asked for
+    by the one-group URL (a check again)."""
+    tz_name = current_user.enterprise.timezone
+    shown = {(u.level, u.frequency_key) for u in groups}
+    others = [u for u in due.units_of_point(point, tz_name)
+              if (u.level, u.frequency_key) not in shown
               and services.may_check(current_user, point, u.level)]
-    unit = due.unit_state(point, level, frequency_key, items, current_user.enterprise.timezone)
-    return render_template("inspections/check.html", point=point, unit=unit, version=version,
-                           items=items, others=others, error=error, values=request.form), status
+    todo = [u for u in groups if asked or u.state != due.DueState.DONE]
+    scan = services.scan_before(current_user, point, clock.now())
+    return render_template("inspections/check.html", point=point, groups=todo, version=version,
+                           done=[u for u in groups if u not in todo], others=others, error=error,
+                           values=request.form, scan=scan, typed=services.TYPED), status
 
 
 def _refused(point, level):
@@ -50,43 +56,49 @@ def _refused(point, level):
 
 @bp.route("/points/<int:point_id>/check", methods=["GET"])
 def check(point_id):
-    """The one check screen: the chosen unit's items, each with 正常 / 异常 / 不适用."""
+    """The one check screen: everything due at the point for this user (or the one group
+    the query names), each item with 正常 / 异常 / 不适用, sent with one button."""
     point = get_owned(RiskPoint, point_id)
-    unit = services.choose_unit(current_user, point, request.args.get("level"),
-                                request.args.get("freq"))
-    if unit is None:
-        if request.args.get("level") or request.args.get("freq"):
+    level, frequency_key = request.args.get("level"), request.args.get("freq")
+    if level or frequency_key:
+        unit = services.choose_unit(current_user, point, level, frequency_key)
+        if unit is None:
             abort(404)
+        groups = [unit]
+    else:
+        groups = services.point_groups(current_user, point)
+    if not groups:
         return render_template("inspections/point_notice.html", point=point, reason=_(
             "This risk point has no check items yet. Please tell your safety officer."))
-    if not services.may_check(current_user, point, unit.level):
-        return _refused(point, unit.level)
-    return _form(point, unit.level, unit.frequency_key, point.checklist, unit.items)
+    if not services.may_check(current_user, point, groups[0].level):
+        return _refused(point, groups[0].level)
+    return _form(point, groups, point.checklist, asked=bool(level or frequency_key))
 
 
 def _show_refusal(point, refused: Refused):
-    """Back to the form with the reason; or the point's notice when the check is someone
-    else's; or an error page when the form itself is out of date."""
-    level, frequency_key = request.form.get("level", ""), request.form.get("freq", "")
+    """Back to the form with the answers and the reason; or the point's notice when the
+    check is someone else's; or an error page when the form itself is out of date."""
     if isinstance(refused, services.NotYourCheck):
-        return _refused(point, level)
+        return _refused(point, forms.units(request.form)[0][0])
+    tz_name, groups = current_user.enterprise.timezone, []
     try:
-        version, items = services.unit_items(point, optional_id(request.form.get("version_id")),
-                                             level, frequency_key)
+        for level, frequency_key in forms.units(request.form):
+            version, items = services.unit_items(
+                point, optional_id(request.form.get("version_id")), level, frequency_key)
+            groups.append(due.unit_state(point, level, frequency_key, items, tz_name))
     except Refused:
         return render_template("error.html", code=refused.status,
                                message=refused.message), refused.status
-    return _form(point, level, frequency_key, version, items, error=str(refused),
-                 status=refused.status)
+    return _form(point, groups, version, error=str(refused), status=refused.status, asked=True)
 
 
 @bp.route("/points/<int:point_id>/check", methods=["POST"])
 def submit(point_id):
     point = get_owned(RiskPoint, point_id)
     client_uuid = (request.form.get("client_uuid") or "")[:64] or None
-    repeat = services.by_client_uuid(client_uuid)
-    if repeat is not None:
-        return redirect(url_for("inspections.record", inspection_id=repeat.id))
+    repeat = forms.previous(request.form, client_uuid)
+    if repeat:
+        return redirect(services.done_url(repeat))
     try:
         result = forms.submit(current_user, point, request.form, request.files,
                               done_at=clock.parse_utc(request.form.get("done_at")),
@@ -99,14 +111,50 @@ def submit(point_id):
     except IntegrityError:
         # The same submission raced itself in from two requests: answer with the first.
         db.session.rollback()
-        repeat = services.by_client_uuid(client_uuid)
-        if repeat is None:
+        repeat = forms.previous(request.form, client_uuid)
+        if not repeat:
             raise
-        return redirect(url_for("inspections.record", inspection_id=repeat.id))
+        return redirect(services.done_url(repeat))
     if result.outdated_version:
         flash(_("The checklist was changed while you were checking. Your answers were saved "
                 "against the version you saw; the next check uses the new one."), "error")
-    return redirect(url_for("inspections.record", inspection_id=result.inspection.id))
+    return redirect(services.done_url(result.inspections))
+
+
+@bp.route("/inspections/<int:inspection_id>/done")
+def done(inspection_id):
+    """What the worker just sent (this inspection and the others of the same form, named
+    in the query): how many items, the hazards it raised, and what is due next. The
+    records (the audit view) stay a tap away."""
+    first = get_owned(Inspection, inspection_id)
+    inspections = services.sent_together(current_user, first, request.args.getlist("i"))
+    if not inspections:
+        abort(404)
+    hazards = [hazard for inspection in inspections for hazard in services.hazards_of(inspection)]
+    return render_template("inspections/done.html", point=first.risk_point, inspections=inspections,
+                           hazards=hazards, label=_unit_label,
+                           items=sum(len(i.answers) for i in inspections),
+                           next_unit=services.next_due(current_user, first.risk_point))
+
+
+@bp.route("/points/code", methods=["POST"])
+def typed_code():
+    """The point's code typed from its label when the camera cannot read the QR code:
+    recorded as typed, not as a scan, and then the point's check."""
+    code = request.form.get("code", "")
+    try:
+        point = services.point_by_code(current_user, code)
+        services.record_typed(current_user, point, request.headers.get("User-Agent", ""))
+        db.session.commit()
+    except Refused as refused:
+        db.session.rollback()
+        return render_template("scanner/scan.html", code=code[:40],
+                               code_error=refused.message), refused.status
+    return redirect(url_for("inspections.check", point_id=point.id))
+
+
+def _unit_label(inspection):
+    return f"{inspection.level.label} · {due.frequency_label(inspection.frequency_key)}"
 
 
 @bp.route("/inspections/<int:inspection_id>")
@@ -117,9 +165,8 @@ def record(inspection_id):
         abort(404)
     return render_template("inspections/record.html", inspection=inspection,
                            hazards=services.hazards_of(inspection),
-                           hazard_url=_hazard_url,
-                           unit_label=f"{inspection.level.label} · "
-                                      f"{due.frequency_label(inspection.frequency_key)}")
+                           hazard_url=_hazard_url, unit_label=_unit_label(inspection),
+                           typed=services.TYPED)
 
 
 def _hazard_url(hazard):

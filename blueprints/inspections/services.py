@@ -3,9 +3,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
@@ -26,6 +26,9 @@ SCAN_WINDOW = timedelta(minutes=30)
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
 # Checks kept offline longer than this are refused: they no longer prove much.
 MAX_CHECK_AGE = timedelta(days=7)
+# Scan.source of a point's code typed from its label: it proves less than a scan, so a
+# check after it stays flagged no-scan (the record says how the point was named).
+TYPED = "typed"
 
 
 class CheckRefused(Refused):
@@ -61,6 +64,28 @@ class CheckResult:
     outdated_version: bool = False  # the checklist changed while the user was checking
 
 
+@dataclass
+class Group:
+    """One frequency group of a point's check as the form sends it."""
+    level: str
+    frequency_key: str
+    answers: list[Answer]
+
+
+@dataclass
+class PointResult:
+    """The groups of one point submitted together, one CheckResult each."""
+    results: list[CheckResult]
+
+    @property
+    def inspections(self) -> list[Inspection]:
+        return [r.inspection for r in self.results]
+
+    @property
+    def outdated_version(self) -> bool:
+        return any(r.outdated_version for r in self.results)
+
+
 def record_scan(user: User, token: QRToken, user_agent: str, scanned_at: datetime | None = None,
                 client_uuid: str | None = None, source: str = "link") -> Scan:
     """A scan is evidence of presence. A phone that scanned offline sends its own time
@@ -78,11 +103,39 @@ def record_scan(user: User, token: QRToken, user_agent: str, scanned_at: datetim
 
 
 def scan_before(user: User, point: RiskPoint, moment: datetime) -> Scan | None:
-    """The user's latest scan of the point within SCAN_WINDOW before the moment."""
+    """The user's latest scan of the point within SCAN_WINDOW before the moment; a real
+    scan before a typed code."""
     return db.session.scalar(select(Scan).where(
         Scan.user_id == user.id, Scan.risk_point_id == point.id,
         Scan.scanned_at >= moment - SCAN_WINDOW, Scan.scanned_at <= moment,
-    ).order_by(Scan.scanned_at.desc()).limit(1))
+    ).order_by(Scan.source == TYPED, Scan.scanned_at.desc()).limit(1))
+
+
+def point_by_code(user: User, code: str) -> RiskPoint:
+    """The user's enterprise's point whose label prints this code (case and spaces aside);
+    another enterprise's code is as unknown as a wrong one."""
+    typed = "".join(code.split()).upper()[:32]
+    point = db.session.scalar(select(RiskPoint).where(
+        RiskPoint.enterprise_id == user.enterprise_id, func.upper(RiskPoint.code) == typed))
+    if point is None:
+        raise CheckRefused(_l("No risk point has the code “%(code)s”. Please compare it with "
+                              "the code printed under the QR code.", code=typed or code),
+                           field="code", status=404)
+    return point
+
+
+def record_typed(user: User, point: RiskPoint, user_agent: str,
+                 typed_at: datetime | None = None) -> Scan:
+    """The point's code typed from its label: recorded like a scan of its current label,
+    but as typed (see TYPED)."""
+    if point.current_token is None:
+        raise CheckRefused(_l("This risk point has no QR label yet. Please tell your safety "
+                              "officer."), field="code")
+    return record_scan(user, point.current_token, user_agent, scanned_at=typed_at, source=TYPED)
+
+
+def typed_code_matches(point: RiskPoint, code: str) -> bool:
+    return "".join(code.split()).upper() == point.code.upper()
 
 
 PHONE_CLOCK_AHEAD = _l("The phone's clock is ahead of the real time. Please correct the phone's "
@@ -112,6 +165,15 @@ def by_client_uuid(client_uuid: str | None) -> Inspection | None:
     return db.session.scalar(select(Inspection).where(Inspection.client_uuid == client_uuid))
 
 
+def group_uuid(client_uuid: str, index: int, level: str, frequency_key: str) -> str:
+    """The client UUID of one group of a whole-point form: the first group keeps the form's
+    own (so a repeat is found by one exact look-up, and a one-group form is stored as
+    before), each other one is derived from it and the group, the same on every resend."""
+    if index == 0:
+        return client_uuid
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{client_uuid}|{level}|{frequency_key}"))
+
+
 def may_check(user: User, point: RiskPoint, level: str) -> bool:
     """See due.checkable; anyone else who sees something wrong at a point reports a hazard
     instead (check_refusal)."""
@@ -135,6 +197,19 @@ def choose_unit(user: User, point: RiskPoint, level: str | None = None,
                      if u.level == level and u.frequency_key == frequency_key), None)
     mine = sorted((u for u in units if u.level in due.levels_for(user)), key=due.DueUnit.sort_key)
     return (mine or units or [None])[0]
+
+
+def point_groups(user: User, point: RiskPoint) -> list[due.DueUnit]:
+    """What one scan opens: every group of the point at the user's own check level that
+    the user may do, most urgent first; for a user with none there (the principal, a
+    department head at a team-only point), choose_unit's one."""
+    levels = due.levels_for(user)
+    mine = [u for u in due.units_of_point(point, user.enterprise.timezone, levels)
+            if may_check(user, point, u.level)]
+    if mine:
+        return sorted(mine, key=due.DueUnit.sort_key)
+    unit = choose_unit(user, point)
+    return [unit] if unit is not None else []
 
 
 def unit_items(point: RiskPoint, version_id: int | None, level: str, frequency_key: str):
@@ -228,7 +303,8 @@ def submit_check(user: User, point: RiskPoint, level: str, frequency_key: str,
         enterprise_id=user.enterprise_id, client_uuid=client_uuid or str(uuid.uuid4()),
         risk_point_id=point.id, checklist_version_id=version.id, level=level,
         frequency_key=frequency_key, user_id=user.id, done_at=done_at, received_at=clock.now(),
-        scan_id=found_scan.id if found_scan else None, no_scan=found_scan is None)
+        scan_id=found_scan.id if found_scan else None,
+        no_scan=found_scan is None or found_scan.source == TYPED)
     db.session.add(inspection)
     db.session.flush()
     hazards = []
@@ -250,6 +326,54 @@ def submit_check(user: User, point: RiskPoint, level: str, frequency_key: str,
     db.session.refresh(inspection)
     return CheckResult(inspection, hazards,
                        outdated_version=point.checklist is not None and version.id != point.checklist.id)
+
+
+def submit_point(user: User, point: RiskPoint, groups: list[Group], done_at: datetime | None = None,
+                 client_uuid: str | None = None, version_id: int | None = None,
+                 scan: ScanInfo | None = None, typed_code: str = "",
+                 user_agent: str = "") -> PointResult:
+    """Records the groups of one point submitted together, each as its own inspection
+    against its own period (submit_check), all or none: a refusal of any group raises
+    before the caller commits. typed_code: the point's code typed from its label instead
+    of a scan (refused when it is not this point's)."""
+    if not groups:
+        raise CheckRefused(_l("This checklist has no items of this kind. Please reload the page."))
+    client_uuid = client_uuid or str(uuid.uuid4())
+    if by_client_uuid(client_uuid) is None:
+        # Once for all groups: each group's check then finds it (scan_before).
+        if typed_code.strip():
+            if not typed_code_matches(point, typed_code):
+                raise CheckRefused(_l("The code you typed is not the code of %(point)s. Please "
+                                      "compare it with the label.", point=point.name),
+                                   field="typed_code")
+            record_typed(user, point, user_agent, check_client_time(done_at))
+        _offline_scan(user, point, scan, user_agent)
+    return PointResult([
+        submit_check(user, point, group.level, group.frequency_key, group.answers, done_at=done_at,
+                     client_uuid=group_uuid(client_uuid, index, group.level, group.frequency_key),
+                     version_id=version_id, user_agent=user_agent)
+        for index, group in enumerate(groups)])
+
+
+def done_url(inspections: list[Inspection]) -> str:
+    """The confirmation of the inspections of one submission (for the page and the outbox)."""
+    first, *others = inspections
+    return url_for("inspections.done", inspection_id=first.id, i=[i.id for i in others])
+
+
+def sent_together(user: User, first: Inspection, ids: list[str]) -> list[Inspection]:
+    """The inspections of one submission as its confirmation names them (the first, then
+    the others of its point), those the user may see."""
+    wanted = [first.id, *(int(i) for i in ids[:20] if i.isdigit())]
+    return list(db.session.scalars(select(Inspection).where(
+        Inspection.id.in_(wanted), Inspection.risk_point_id == first.risk_point_id,
+        visible_inspections(user)).order_by(Inspection.id)))
+
+
+def next_due(user: User, point: RiskPoint) -> due.DueUnit | None:
+    """What the user should check next: still at this point, else the most urgent."""
+    waiting = [u for u in due.units_for(user) if u.state != due.DueState.DONE]
+    return next((u for u in waiting if u.point.id == point.id), waiting[0] if waiting else None)
 
 
 def hazards_of(inspection: Inspection) -> list[Hazard]:

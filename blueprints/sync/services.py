@@ -124,21 +124,21 @@ def _scan(sub: Submission) -> Outcome:
 
 @kind("check", "inspections.submit", inspections.by_client_uuid)
 def _check(sub: Submission) -> Outcome:
-    """The check form's fields, as the HTML view reads them (inspections/forms.py)."""
-    existing = inspections.by_client_uuid(sub.client_uuid)
-    if existing is None:
-        point = db.session.get(RiskPoint, sub.target["point_id"])
-        if point is None or point.enterprise_id != sub.user.enterprise_id:
-            raise Refused(_l("This risk point is not known."), status=404)
+    """The check form's fields, as the HTML view reads them (inspections/forms.py): every
+    group it holds, stored together; the phone then opens the same confirmation."""
+    point = db.session.get(RiskPoint, sub.target["point_id"])
+    if point is None or point.enterprise_id != sub.user.enterprise_id:
+        raise Refused(_l("This risk point is not known."), status=404)
+    stored = check_forms.previous(sub.fields, sub.client_uuid)
+    notice = None
+    if not stored:
         result = check_forms.submit(sub.user, point, sub.fields, sub.files, done_at=sub.done_at,
                                     client_uuid=sub.client_uuid, user_agent=sub.user_agent)
-        notice = _l("The checklist of %(point)s was changed while you were checking. Your "
-                    "answers were saved against the version you saw.",
-                    point=point.name) if result.outdated_version else None
-        existing = result.inspection
-        return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id),
-                       notice=notice and str(notice))
-    return Outcome(existing.id, url_for("inspections.record", inspection_id=existing.id))
+        stored = result.inspections
+        if result.outdated_version:
+            notice = str(_l("The checklist of %(point)s was changed while you were checking. Your "
+                            "answers were saved against the version you saw.", point=point.name))
+    return Outcome(stored[0].id, inspections.done_url(stored), notice=notice)
 
 
 def _hazard_url(hazard: Hazard) -> str:

@@ -1,7 +1,8 @@
 /* The check form: shrink photos on the phone, stamp the submission with the phone's time
-   (offline.js gives it its UUID, as every data-client-uuid form), and hint at abnormal
-   items missing a note or photo. Without this script the form still works: the raw photo
-   uploads and the server shrinks it. */
+   (offline.js gives it its UUID, as every data-client-uuid form), hint at abnormal
+   items missing a note or photo, and while a check of this point waits in the outbox show
+   it as saved instead of a blank form. Without this script the form still works: the raw
+   photo uploads and the server shrinks it. */
 (function () {
   "use strict";
   var form = document.getElementById("check-form");
@@ -60,4 +61,38 @@
   window.addEventListener("pageshow", function () {
     form.querySelector("button[type=submit]").disabled = false;
   });
+
+  // A scan the phone made offline fills scan_token (offline.js): no code to type then.
+  var typed = document.getElementById("typed-code");
+  if (typed && form.scan_token.value) typed.hidden = true;
+
+  /* Saved offline (just now, or before this copy of the page was opened): the same
+     confirmation as the server's, from the record kept on the phone. */
+  var saved = document.getElementById("check-saved");
+  function showSaved() {
+    var userId = Number(document.body.dataset.userId);
+    var action = new URL(form.action).pathname;
+    return window.ZichaStore.items().then(function (items) {
+      var record = items.filter(function (item) {
+        return item.kind === "check" && item.action === action && item.user_id === userId && item.state !== "failed";
+      }).pop();
+      if (!record) return;
+      var results = record.fields.filter(function (f) { return f[0].indexOf("result-") === 0; });
+      var abnormal = results.filter(function (f) { return f[1] === "abnormal"; }).length;
+      document.getElementById("check-saved-title").textContent = "✓ " + saved.dataset.summary.replace("{items}", results.length);
+      document.getElementById("check-saved-abnormal").textContent = abnormal ? saved.dataset.abnormal.replace("{abnormal}", abnormal) : "";
+      form.hidden = true;
+      saved.hidden = false;
+      saved.setAttribute("data-check-done", "");
+      saved.dispatchEvent(new CustomEvent("check:done", {bubbles: true}));
+      window.scrollTo(0, 0);
+    });
+  }
+  form.addEventListener("outbox:queued", showSaved);
+  document.getElementById("check-again").addEventListener("click", function () {
+    saved.hidden = true;
+    saved.removeAttribute("data-check-done");
+    form.hidden = false;
+  });
+  if (window.ZichaStore) showSaved().catch(function () { /* no outbox on this phone */ });
 })();

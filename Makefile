@@ -3,6 +3,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 PORT ?= 8000
+# 0.0.0.0 to reach it from a phone on the same Wi-Fi (README: Try it on a phone).
+HOST ?= 127.0.0.1
 TRANSLATIONS := blueprints/translations
 
 .PHONY: run test install translations test-system-deps messages
@@ -33,14 +35,14 @@ run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) bootstrap
 	$(FLASK) seed-demo
-	@echo "Serving on http://127.0.0.1:$(PORT)"
+	@echo "Serving on http://$(HOST):$(PORT)"
 	@# One escalation runner beside gunicorn, never inside its workers (one per worker would
 	@# send everything N times); it also sweeps photo files a crash left behind. The trap
 	@# stops it when gunicorn stops.
 	( while true; do $(FLASK) escalate >> instance/escalate.log 2>&1; \
 	    $(FLASK) sweep-photos >> instance/escalate.log 2>&1; sleep 60; done ) & loop=$$!; \
 	trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) 'app:create_app()'
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) 'app:create_app()'
 
 # Debian packages the browser tests need, installed only where missing.
 test-system-deps:

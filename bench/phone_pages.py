@@ -1,8 +1,11 @@
 """Measure the main screens as a cheap phone on a weak signal sees them.
 
 Starts gunicorn on a fresh demo database, logs in as a demo worker and as the safety
-director, and runs ../shared/tools/phone_measure.py (slow profile, median of 3) on each
-screen. Run from the repository root:  .venv/bin/python bench/phone_pages.py
+director, and runs bench/phone_measure.py (slow profile, median of 3) on each screen.
+Needs what `make test` installs (the test extras with playwright, Debian's chromium at
+/usr/bin/chromium, the compiled translations); nothing outside the repository. About three
+minutes on two cores. Run from the repository root:  .venv/bin/python bench/phone_pages.py
+(BENCH_PORT picks the port, 8391 by default).
 """
 import json
 import os
@@ -13,8 +16,7 @@ from pathlib import Path
 from demo_server import demo_server
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-MEASURE = ROOT.parent / "shared" / "tools" / "phone_measure.py"
+MEASURE = Path(__file__).resolve().parent / "phone_measure.py"
 PORT = int(os.environ.get("BENCH_PORT", "8391"))
 BASE = f"http://127.0.0.1:{PORT}"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

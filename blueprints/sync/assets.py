@@ -4,6 +4,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from flask import request
+
 # Vendored files carry their version in their name. This is the one place that names them:
 # the templates include them from here (`vendored`), the service worker precaches SHELL.
 VENDORED = {"htmx": "vendor/htmx-2.0.11.min.js", "jsqr": "vendor/jsQR-1.4.0.min.js",
@@ -43,4 +45,15 @@ def set_asset_version(state):
     @app.context_processor
     def asset_version():
         return {"asset_version": app.config["ASSET_VERSION"], "vendored": VENDORED}
+
+    immutable = {f"/static/{name}" for name in VENDORED.values()}
+
+    @app.after_request
+    def vendored_files_kept(response):
+        """A vendored file's name changes with its content, so a phone keeps it: one fetch
+        for the icon sprite however many icons a page has (with no-cache, Chrome fetched it
+        once per icon), none for htmx on the next page."""
+        if request.path in immutable and response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
 

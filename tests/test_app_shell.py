@@ -53,3 +53,10 @@ def test_the_pages_include_what_the_worker_precaches(client, auth, ent):
     assert assets.VENDORED["jsqr"] in static_files_named(scanner)
     for page in (offline, home, scanner):
         assert static_files_named(page) <= set(assets.SHELL)
+
+
+def test_vendored_files_are_kept_by_the_phone(client):
+    """Their names change with their content: fetched once, not once per icon on a page."""
+    for name in assets.VENDORED.values():
+        assert "immutable" in client.get(f"/static/{name}").headers["Cache-Control"]
+    assert "immutable" not in client.get("/static/css/app.css").headers["Cache-Control"]

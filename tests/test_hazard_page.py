@@ -55,6 +55,13 @@ def test_the_title_is_the_hazards_text_and_the_number_stays_smaller(client, auth
     assert "阀杆无法转动，需更换" in page  # the whole text below
 
 
+def test_a_short_text_is_not_repeated_below_its_title(client, auth, ent):
+    hazard = factories.make_hazard(ent, description="消防通道堆放空桶")
+    db.session.commit()
+    login(auth, ent.director)
+    assert page_of(client, f"/hazards/{hazard.id}").count("消防通道堆放空桶") == 2  # <title>, <h1>
+
+
 def test_a_long_text_is_cut_after_a_clause(client, auth, ent):
     text = "二号反应釜东侧平台护栏松动，多处焊点开裂，人员靠近有坠落风险，须立即设置警戒并更换护栏立柱"
     hazard = factories.make_hazard(ent, description=text)
@@ -91,7 +98,7 @@ def test_the_others_actions_stay_small_below(client, auth, ent):
     page = page_of(client, f"/hazards/{hazard.id}")
     others = page[page.index('class="btn-row hz-others"'):]
     assert f'/hazards/{hazard.id}/reject"' in others and f'/hazards/{hazard.id}/change_grade"' in others
-    assert page.index("hz-primary") < page.index("hz-others") < page.index('class="hz-desc"')
+    assert page.index("hz-primary") < page.index("hz-others") < page.index('class="card stack"')
 
 
 def test_reassigning_is_never_the_primary_action(client, auth, ent):

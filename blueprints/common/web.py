@@ -59,9 +59,9 @@ def _require_login():
 
 # Scripts and styles only from our own files: no inline script, no on*="" handler, no
 # eval (htmx's is turned off in base.html), so injected markup cannot run. The label sheet
-# inlines its QR codes as data: images.
+# inlines its QR codes as data: images; a photo field shows what the camera took as blob: images.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-                           "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+                           "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'; "
                            "form-action 'self'; frame-ancestors 'none'")
 
 

@@ -75,7 +75,7 @@
     changed();
   }
 
-  function send(item, csrfToken) {
+  function send(item, csrfToken, onProgress) {
     const body = new FormData();
     body.append('_kind', item.kind);
     body.append('_user_id', String(item.user_id));
@@ -84,9 +84,30 @@
     for (const [name, value] of item.fields) body.append(name, value);
     for (const [name, blob, filename] of item.files) body.append(name, blob, filename);
     body.set('client_uuid', item.uuid);
-    return fetch('/api/v1/outbox', {method: 'POST', body, credentials: 'same-origin',
-                                   headers: {'X-CSRFToken': csrfToken, 'Accept': 'application/json'}})
+    const headers = {'X-CSRFToken': csrfToken, 'Accept': 'application/json'};
+    if (onProgress && scope.XMLHttpRequest) return sendCounting(body, headers, onProgress);
+    return fetch('/api/v1/outbox', {method: 'POST', body, credentials: 'same-origin', headers})
       .then((response) => json(response).then((data) => ({status: response.status, data})));
+  }
+
+  /* On a page the upload is counted (fetch cannot say how much of a body has gone);
+     the service worker has no XMLHttpRequest and sends with fetch. */
+  function sendCounting(body, headers, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', '/api/v1/outbox');
+      for (const name in headers) xhr.setRequestHeader(name, headers[name]);
+      xhr.upload.onprogress = (event) => onProgress(event.loaded, event.total);
+      xhr.onerror = xhr.onabort = xhr.ontimeout = () => reject(new TypeError('not sent'));
+      xhr.onload = () => {
+        let data = {};
+        if ((xhr.getResponseHeader('Content-Type') || '').startsWith('application/json')) {
+          try { data = JSON.parse(xhr.responseText); } catch (error) { /* not the server's answer */ }
+        }
+        resolve({status: xhr.status, data});
+      };
+      xhr.send(body);
+    });
   }
 
   /* The server's JSON, or {} for anything else (a Wi-Fi login page, a proxy's page). */
@@ -104,7 +125,7 @@
   /* Sends the current user's queue in order. A network failure stops the run (order is
      kept); a refusal (4xx) marks the item failed until its user fixes or discards it.
      Only an answer naming the item's UUID is the server's: anything else keeps it. */
-  async function syncNow() {
+  async function syncNow(onProgress) {
     const queue = (await items()).filter((item) => item.state !== 'failed');
     const result = {sent: 0, failed: 0, offline: false, loggedOut: false, outcomes: {}};
     if (!queue.length) return result;
@@ -122,7 +143,7 @@
       if (item.user_id !== who.user_id) continue;
       let answer;
       try {
-        answer = await send(item, who.csrf_token);
+        answer = await send(item, who.csrf_token, onProgress && ((sent, total) => onProgress(item, sent, total)));
       } catch (error) {
         item.error = null;   // no answer at all: simply not sent yet
         result.offline = true;
@@ -154,10 +175,12 @@
     return result;
   }
 
-  /* One run at a time across tabs and the service worker; a second caller waits. */
-  function sync() {
+  /* One run at a time across tabs and the service worker; a second caller waits.
+     onProgress(item, sent, total): bytes of the item being sent, on a page. */
+  function sync(onProgress) {
     const locks = scope.navigator && scope.navigator.locks;
-    return locks ? locks.request('zicha-outbox', syncNow) : syncNow();
+    const run = () => syncNow(onProgress);
+    return locks ? locks.request('zicha-outbox', run) : run();
   }
 
   /* Keeps a page and the static files it names, so that it also works offline. */
@@ -166,9 +189,10 @@
     if (!response.ok || response.redirected) return false;
     const html = await response.clone().text();
     await (await caches.open(PAGES)).put(url, response);
+    // Once each: the icons name one sprite many times (#home, #scan, ...).
     const assets = [...html.matchAll(/(?:src|href)="(\/static\/[^"]+)"/g)].map((m) => m[1]);
     const shell = await caches.open(shellCache);
-    await Promise.all(assets.map(async (asset) => {
+    await Promise.all([...assets].map(async (asset) => {
       if (!(await shell.match(asset))) await shell.add(asset).catch(() => null);
     }));
     return true;

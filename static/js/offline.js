@@ -104,6 +104,7 @@
     $('outbox-others').hidden = others.length === 0;
     $('outbox-others').textContent = describeOthers(others);
     $('outbox-login').hidden = !(loginNeeded && mine.some((item) => item.state !== 'failed'));
+    markSavedChecks(mine);
     const list = $('outbox-list');
     list.replaceChildren(...mine.map(describe));
     if (!mine.length) {
@@ -116,6 +117,18 @@
     if (notices.length) {
       await ZichaStore.setMeta('notices', []);
       for (const text of notices) notice(text, 'flash');
+    }
+  }
+
+  /* A check kept on the phone is done, only not sent: the links to its point (today's
+     checks on the home) say so instead of the state the page was served with. */
+  function markSavedChecks(mine) {
+    const saved = new Set(mine.filter((item) => item.kind === 'check' && item.state !== 'failed')
+      .map((item) => item.action));
+    for (const link of document.querySelectorAll('main a[href*="/check"]')) {
+      const on = saved.has(new URL(link.href).pathname);
+      link.classList.toggle('check-saved', on);
+      if (on) link.dataset.saved = strings.saved_pending;
     }
   }
 
@@ -135,7 +148,7 @@
 
   function sync() {
     if (!userId || !navigator.onLine) return Promise.resolve({outcomes: {}});
-    syncing = syncing || ZichaStore.sync().then((result) => {
+    syncing = syncing || ZichaStore.sync(showProgress).then((result) => {
       loginNeeded = result.loggedOut;
       retryLater(result);
       return result;
@@ -189,6 +202,8 @@
   async function queueForm(form, submitter) {
     const data = new FormData(form, submitter);
     const uuid = data.get('client_uuid') || ZichaStore.newUuid();
+    const buttons = submitButtons(form);
+    for (const button of buttons) button.disabled = true;
     const fields = [];
     const files = [];
     for (const [name, value] of data) {
@@ -210,14 +225,20 @@
       fields, files});
     refresh();
     askBackgroundSync();
-    // Kept on the phone from here on: a failed sync only means "not sent yet".
-    const outcome = (await sync().catch(() => ({outcomes: {}}))).outcomes[uuid];
-    const button = submitter || form.querySelector('[type=submit]');
+    const progress = sending = {uuid, box: files.length ? progressBox(form) : null};
+    showProgress({uuid}, 0, files.reduce((sum, [, blob]) => sum + blob.size, 0));
+    progress.total = 0;   // the estimate above is not a start
+    // Kept on the phone from here on: a failed sync only means "not sent yet". A run that
+    // began before this record was added would not carry it: the next one does.
+    const run = syncing ? syncing.catch(() => null).then(sync) : sync();
+    const outcome = (await run.catch(() => ({outcomes: {}}))).outcomes[uuid];
+    sending = null;
     if (outcome && outcome.ok) {
       window.location.assign(outcome.url);
       return;
     }
-    if (button) button.disabled = false;
+    if (progress.box) progress.box.hidden = true;
+    for (const button of buttons) button.disabled = false;
     if (outcome) {
       await ZichaStore.discard(seq);
       refresh();
@@ -227,8 +248,44 @@
     form.reset();
     for (const name of ['client_uuid', 'done_at']) setHidden(form, name, '');
     form.dispatchEvent(new CustomEvent('outbox:queued', {bubbles: true}));
-    notice(strings.queued, 'flash-queued');
+    notice(await notSent(uuid, progress), 'flash-queued');
     window.scrollTo(0, 0);
+  }
+
+  /* Why the record just kept was not sent, for its user: it waits in the outbox. */
+  async function notSent(uuid, progress) {
+    const item = (await ZichaStore.items()).find((queued) => queued.uuid === uuid);
+    if (item && item.error) return format(strings.not_sent, {reason: item.error});
+    if (progress.total) return format(strings.interrupted, {sent: kb(progress.sent), total: kb(progress.total)});
+    return navigator.onLine ? strings.no_reach : strings.queued;
+  }
+
+  // --- sending: how much has gone, and one press only ----------------------------------------
+
+  let sending = null;   // {uuid, box, sent, total}: the record the user is waiting for
+  const kb = (bytes) => Math.ceil(bytes / 1024);
+  const submitButtons = (form) => [...form.elements].filter((element) => element.type === 'submit');
+
+  function progressBox(form) {
+    let box = form.querySelector('.send-progress');
+    if (!box) {
+      box = document.createElement('p');
+      box.className = 'send-progress';
+      box.setAttribute('role', 'status');
+      box.append(document.createElement('progress'), document.createElement('span'));
+      form.append(box);
+    }
+    box.hidden = false;
+    return box;
+  }
+
+  function showProgress(item, sent, total) {
+    if (!sending || item.uuid !== sending.uuid || !sending.box) return;
+    Object.assign(sending, {sent, total});
+    const [bar, text] = sending.box.children;
+    bar.max = total || 1;
+    bar.value = sent;
+    text.textContent = format(strings.sending, {sent: kb(sent), total: kb(total)});
   }
 
   /* The phone would not keep the record (storage full, private mode): the user is told,
@@ -264,6 +321,28 @@
     if (direct.delete(form)) return;
     event.preventDefault();
     queueForm(form, event.submitter).catch(() => submitDirectly(form, event.submitter));
+  });
+
+  /* Any other form is sent once: its buttons wait while the page goes, and a photo says
+     its size. Not a form a script stopped (htmx, the outbox) nor one opening elsewhere. */
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || form.target) return;
+    const size = [...form.querySelectorAll('input[type=file]')]
+      .reduce((sum, input) => sum + [...input.files].reduce((bytes, file) => bytes + file.size, 0), 0);
+    setTimeout(() => {   // after the browser has read the pressed button's name and value
+      for (const button of submitButtons(form)) button.disabled = button.dataset.sending = true;
+      if (size) progressBox(form).lastChild.textContent = format(strings.sending_size, {total: kb(size)});
+    });
+  });
+  // Back to the page (bfcache): it can be sent again.
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted) return;
+    for (const button of document.querySelectorAll('[data-sending]')) {
+      button.disabled = false;
+      delete button.dataset.sending;
+    }
+    for (const box of document.querySelectorAll('.send-progress')) box.hidden = true;
   });
 
   /* A check page opened offline by its QR link carries the scan the phone recorded. */

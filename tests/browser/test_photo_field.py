@@ -1,0 +1,139 @@
+"""Photo fields and sending on a weak signal, at 360×640: the big 拍照 button opens the
+camera and shows what was taken, a removed photo is not sent, a slow upload shows how much
+has gone and cannot be sent twice, and a send that breaks midway stays in the outbox."""
+import io
+import re
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from blueprints.common.extensions import db
+from blueprints.hazards.models import Hazard
+from tests import factories
+from tests.browser.conftest import assert_no_sideways_scroll, login
+from tests.browser.test_pwa import badge, server_count, wait_for_server
+
+SHOTS = "/work/notes/shots10"
+DETAIL = re.compile(r"/hazards/\d+$")
+
+
+def photo_bytes(side=900) -> bytes:
+    """A noisy JPEG small enough to be sent as it is (≤1600 px), a few hundred KB."""
+    out = io.BytesIO()
+    Image.effect_noise((side, side), 80).convert("RGB").save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def photo(side=900) -> dict:
+    return {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(side)}
+
+
+@pytest.fixture
+def reporter(live, phone):
+    """A worker on the hazard report form."""
+    with live.app.app_context():
+        ent = factories.standard_enterprise()
+        db.session.commit()
+        worker_no = ent.worker.employee_no
+        db.session.remove()
+    live.start()
+    page = phone.new_page()
+    login(page, live.url, type("U", (), {"employee_no": worker_no}), factories.PASSWORD)
+    page.goto(live.url + "/hazards/new")
+    return page
+
+
+def take_photo(page, file):
+    with page.expect_file_chooser() as chooser:
+        page.get_by_text("拍照").click()
+    chooser.value.set_files(file)
+    page.locator(".photo-thumbs img").wait_for()
+
+
+def hazards(live):
+    with live.app.app_context():
+        found = [(h.description, h.photo_id) for h in db.session.scalars(select(Hazard))]
+        db.session.remove()
+        return found
+
+
+def test_the_photo_button_opens_the_camera_and_a_removed_photo_is_not_sent(live, reporter):
+    page = reporter
+    button = page.locator("label.photo-btn").bounding_box()
+    assert button["height"] >= 48 and button["width"] >= 300
+    field = page.locator("input[type=file]").bounding_box()
+    assert field["width"] <= 1 and field["height"] <= 1       # no bare browser file input
+    assert page.locator("input[type=file]").get_attribute("capture") == "environment"
+    page.screenshot(path=f"{SHOTS}/photo-button.png", full_page=True)
+
+    take_photo(page, photo())
+    assert page.locator(".photo-thumbs img").count() == 1
+    # shown, not blocked by the CSP
+    assert page.evaluate("document.querySelector('.photo-thumbs img').naturalWidth") > 0
+    remove = page.locator(".photo-remove")
+    assert remove.get_attribute("aria-label") == "删除照片"
+    box = remove.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=f"{SHOTS}/photo-thumbnail.png", full_page=True)
+
+    remove.click()
+    assert page.locator(".photo-thumbs img").count() == 0
+    assert page.evaluate("document.querySelector('input[type=file]').files.length") == 0
+    page.fill("textarea[name=description]", "消防通道堆放杂物")
+    page.click("form button[type=submit]")
+    page.wait_for_url(DETAIL)
+    assert hazards(live) == [("消防通道堆放杂物", None)]
+
+
+def test_the_camera_button_is_reached_by_keyboard(reporter):
+    page = reporter
+    page.focus("input[type=file]")
+    with page.expect_file_chooser():
+        page.keyboard.press(" ")
+
+
+def test_a_slow_upload_shows_progress_and_cannot_be_sent_twice(live, reporter):
+    page = reporter
+    page.set_input_files("input[type=file]", photo(1000))
+    page.fill("textarea[name=description]", "配电箱门未关")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    # About 40 KB/s up: the photo takes seconds, as on a weak mobile signal.
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 200,
+                                                  "downloadThroughput": 100_000,
+                                                  "uploadThroughput": 40_000})
+    submit = page.locator("form button[type=submit]")
+    submit.click()
+    page.wait_for_function(
+        "() => /已发送 [1-9]\\d* KB \\/ \\d+ KB/.test(document.querySelector('.send-progress')?.textContent)")
+    assert submit.is_disabled()
+    page.screenshot(path=f"{SHOTS}/photo-progress.png", full_page=True)
+    submit.click(force=True)                       # a second press does nothing
+    page.wait_for_url(DETAIL, timeout=60_000)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+                                                  "downloadThroughput": -1, "uploadThroughput": -1})
+    found = hazards(live)
+    assert len(found) == 1 and found[0][1] is not None
+
+
+def test_a_send_that_breaks_midway_stays_in_the_outbox(live, phone, reporter):
+    page = reporter
+    page.set_input_files("input[type=file]", photo())
+    page.fill("textarea[name=description]", "泵房地面油污")
+    # On the context: the service worker replays too (Background Sync).
+    phone.route("**/api/v1/outbox", lambda route: route.abort("connectionreset"))
+    page.click("form button[type=submit]")
+    notice = page.locator(".flash-queued")
+    notice.wait_for()
+    text = notice.inner_text()
+    assert "记录已保存在手机上" in text and ("网络中断" in text or "连不上服务器" in text)
+    assert badge(page) == "待同步 1"
+    assert page.locator("form button[type=submit]").is_enabled()
+    assert server_count(live, Hazard) == 0
+
+    phone.unroute_all(behavior="wait")
+    page.evaluate("document.getElementById('outbox-sync').click()")
+    wait_for_server(live, Hazard, 1, page)
+    assert hazards(live)[0][1] is not None

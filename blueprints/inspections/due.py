@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import Integer, String, and_, column, false, func, or_, select, true, values
 from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock
@@ -315,9 +315,7 @@ def gaps(enterprise_id: int, points: list[RiskPoint] | None = None) -> list[Gap]
     the workshop checks of a point whose department has no active department head; of
     the given points, else of every active point of the enterprise."""
     if points is None:
-        points = db.session.scalars(select(RiskPoint).where(
-            RiskPoint.enterprise_id == enterprise_id, RiskPoint.active.is_(True))
-            .order_by(RiskPoint.code)).all()
+        points = active_points(enterprise_id)
     holders = db.session.scalars(select(User).where(
         User.enterprise_id == enterprise_id, User.active.is_(True),
         User.role.in_((*CHECKERS, Role.DEPT_HEAD)))).all()
@@ -376,31 +374,34 @@ POINT_LOADS = (selectinload(RiskPoint.checklist_versions).selectinload(Checklist
                selectinload(RiskPoint.team).selectinload(Team.shifts))
 
 
-def latest_done(point_ids: list[int], moment: datetime) -> dict[tuple, datetime]:
-    """The latest check of each (point, level, frequency key), in one grouped query: a
-    unit's state needs no more than that (see unit_state)."""
-    if not point_ids:
+def latest_done(units: list[tuple[int, str, str]], moment: datetime) -> dict[tuple, datetime]:
+    """The latest check of each (point id, level, frequency key) since LOOK_BACK, in one
+    statement: a unit's state needs no more than that (see unit_state). Each unit's latest
+    is its own correlated max(), which an index on inspection (risk_point_id, level,
+    frequency_key, done_at) answers by one seek, however long the history."""
+    if not units:
         return {}
-    rows = db.session.execute(
-        select(Inspection.risk_point_id, Inspection.level, Inspection.frequency_key,
-               func.max(Inspection.done_at))
-        .where(Inspection.risk_point_id.in_(point_ids), Inspection.done_at >= moment - LOOK_BACK)
-        .group_by(Inspection.risk_point_id, Inspection.level, Inspection.frequency_key))
-    return {(point_id, level, key): last for point_id, level, key, last in rows}
+    wanted = values(column("point_id", Integer), column("level", String), column("key", String),
+                    name="unit").data(units).cte()
+    last = (select(func.max(Inspection.done_at))
+            .where(Inspection.risk_point_id == wanted.c.point_id, Inspection.level == wanted.c.level,
+                   Inspection.frequency_key == wanted.c.key, Inspection.done_at >= moment - LOOK_BACK)
+            .scalar_subquery())
+    rows = db.session.execute(select(wanted.c.point_id, wanted.c.level, wanted.c.key, last))
+    return {(point_id, level, key): done for point_id, level, key, done in rows if done is not None}
 
 
 def units_of_points(points: list[RiskPoint], tz_name: str, levels: set[str] | None = None,
                     moment: datetime | None = None) -> list[DueUnit]:
     """units_of_point for many points, reading the checks once; most urgent first."""
     moment = moment or clock.now()
-    latest = latest_done([point.id for point in points], moment)
+    wanted = [(point, level, key, items) for point in points for level, key, items in point_units(point)
+              if levels is None or level in levels]
+    latest = latest_done([(point.id, level, key) for point, level, key, _items in wanted], moment)
     units = []
-    for point in points:
-        for level, key, items in point_units(point):
-            if levels is None or level in levels:
-                last = latest.get((point.id, level, key))
-                units.append(unit_state(point, level, key, items, tz_name, moment,
-                                        [last] if last else []))
+    for point, level, key, items in wanted:
+        last = latest.get((point.id, level, key))
+        units.append(unit_state(point, level, key, items, tz_name, moment, [last] if last else []))
     return sorted(units, key=DueUnit.sort_key)
 
 
@@ -413,9 +414,11 @@ def active_points(enterprise_id: int, *where) -> list[RiskPoint]:
 def overdue_units(enterprise_id: int, moment: datetime | None = None) -> list[DueUnit]:
     """Every check of the enterprise, at any level, that is overdue now: its period (or the
     one before) reached its due-by undone, whether or not anyone holds it."""
-    tz_name = db.session.get(Enterprise, enterprise_id).timezone
-    return [unit for unit in units_of_points(active_points(enterprise_id), tz_name, None, moment)
-            if unit.state == DueState.OVERDUE]
+    # Held while the units are worked out: each asks for the enterprise by id, which the
+    # session answers from memory only while someone holds the object.
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    units = units_of_points(active_points(enterprise_id), enterprise.timezone, None, moment)
+    return [unit for unit in units if unit.state == DueState.OVERDUE]
 
 
 def department_team_units_undone(user: User, moment: datetime | None = None) -> list[DueUnit]:

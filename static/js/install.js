@@ -1,6 +1,8 @@
-/* The offer to add Zicha to the home screen, once, after a completed check (a page with
-   [data-check-done], loaded or swapped in by htmx). Android's install prompt is kept from
-   the moment the page loads; iOS Safari and WeChat get the steps instead. */
+/* The offer to add Zicha to the home screen, once, after a completed check: a page with
+   [data-check-done], loaded, swapped in by htmx or shown by check.js after an offline save
+   ('check:done'). Only the pages where a check ends load it (offer_install in the template).
+   Android's install prompt is kept from the moment the page loads; iOS Safari and WeChat
+   get the steps instead. */
 'use strict';
 (() => {
   const KEY = 'zicha-install-offered';
@@ -23,6 +25,7 @@
   addEventListener('beforeinstallprompt', (event) => { event.preventDefault(); prompt = event; offer(); });
   document.addEventListener('DOMContentLoaded', offer);
   document.addEventListener('htmx:afterSettle', offer);
+  document.addEventListener('check:done', offer);
   document.addEventListener('click', (event) => {
     if (event.target.closest('[data-install-close]')) close();
     if (event.target.closest('[data-install-go]') && prompt) {

@@ -190,7 +190,7 @@
     const html = await response.clone().text();
     await (await caches.open(PAGES)).put(url, response);
     // Once each: the icons name one sprite many times (#home, #scan, ...).
-    const assets = [...html.matchAll(/(?:src|href)="(\/static\/[^"]+)"/g)].map((m) => m[1]);
+    const assets = new Set([...html.matchAll(/(?:src|href)="(\/static\/[^"#]+)/g)].map((m) => m[1]));
     const shell = await caches.open(shellCache);
     await Promise.all([...assets].map(async (asset) => {
       if (!(await shell.match(asset))) await shell.add(asset).catch(() => null);

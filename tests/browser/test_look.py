@@ -21,12 +21,14 @@ def _setup(live):
     return type("U", (), {"employee_no": worker}), point
 
 
-def _as_check_done(page):
-    """Serve /home as if it were the check confirmation, which carries [data-check-done]."""
+def _as_check_done(page, base, point):
+    """Serve the point's check page as if the check had just been sent: [data-check-done],
+    as on the confirmation (inspections/done.html) and after an offline save."""
     def fulfil(route):
         response = route.fetch()
         route.fulfill(response=response, body=response.text().replace("<main ", "<main data-check-done ", 1))
-    page.route("**/home", fulfil)
+    page.route(f"**/points/{point}/check", fulfil)
+    page.goto(base + f"/points/{point}/check")
 
 
 def test_header_links_are_44px_and_the_tab_bar_has_icons(live, phone):
@@ -50,19 +52,35 @@ def test_header_links_are_44px_and_the_tab_bar_has_icons(live, phone):
     screenshot(page, "look-tabbar")
 
 
-def test_the_install_offer_comes_once_after_a_completed_check(live, browser):
+def test_the_sprite_is_kept_for_offline_use_once(live, browser):
+    """The pages kept for offline use name it once per icon: fetched once all the same (as
+    on a first visit, before the service worker takes over)."""
     worker, _point = _setup(live)
+    context = browser.new_context(**PHONE, service_workers="block")
+    page = context.new_page()
+    kept = []
+    page.on("request", lambda r: kept.append(r.url) if "/static/icons/tabler-" in r.url else None)
+    login(page, live.url, worker, factories.PASSWORD)
+    page.wait_for_function("async () => !!(await ZichaStore.getMeta('offline'))")
+    page.wait_for_timeout(1000)
+    assert len(kept) <= 2, kept  # the page's icons, the copy kept for offline use
+    context.close()
+
+
+def test_the_install_offer_comes_once_after_a_completed_check(live, browser):
+    worker, point = _setup(live)
     # The service worker would answer /home before the route that marks it as a check's end.
     context = browser.new_context(**PHONE, service_workers="block")
     page = context.new_page()
     login(page, live.url, worker, factories.PASSWORD)
     offer = page.locator("#install-offer")
-    # Not on an ordinary page, whatever Chrome offers.
+    # Not on an ordinary page, whatever Chrome offers: not even loaded there.
+    assert page.locator("script[src*=install]").count() == 0
+    page.goto(f"{live.url}/points/{point}/check")
     page.evaluate(FAKE_INSTALL_PROMPT)
     assert offer.is_hidden()
 
-    _as_check_done(page)
-    page.reload()
+    _as_check_done(page, live.url, point)
     assert offer.is_hidden()  # Android: nothing to offer until Chrome says it can install
     page.evaluate(FAKE_INSTALL_PROMPT)
     assert offer.is_visible()
@@ -80,12 +98,11 @@ def test_the_install_offer_comes_once_after_a_completed_check(live, browser):
 
 
 def test_dismissed_for_good_and_steps_for_iphone(live, browser):
-    worker, _point = _setup(live)
+    worker, point = _setup(live)
     context = browser.new_context(**PHONE, user_agent=IPHONE_SAFARI, service_workers="block")
     page = context.new_page()
     login(page, live.url, worker, factories.PASSWORD)
-    _as_check_done(page)
-    page.reload()
+    _as_check_done(page, live.url, point)
     offer = page.locator("#install-offer")
     assert offer.is_visible()
     assert page.locator("[data-install=ios]").is_visible()

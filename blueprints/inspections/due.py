@@ -360,8 +360,9 @@ def units_for(user: User, moment: datetime | None = None,
         units = units_of_points(active_points(user.enterprise_id, which), tz_name, {level}, moment)
     if user.has_role(Role.SAFETY_DIRECTOR):
         held = gaps_for(user) if gaps_known is None else gaps_known
-        units += [unit for gap in held
-                  for unit in units_of_point(gap.point, tz_name, {gap.level}, moment)]
+        for level in {gap.level for gap in held}:
+            units += units_of_points([gap.point for gap in held if gap.level == level], tz_name,
+                                     {level}, moment)
     return sorted(units, key=DueUnit.sort_key)
 
 

@@ -49,9 +49,10 @@ def test_the_pages_include_what_the_worker_precaches(client, auth, ent):
     auth.login(ent.worker)
     home = client.get("/home").get_data(as_text=True)
     scanner = client.get("/scan").get_data(as_text=True)
-    assert assets.VENDORED["htmx"] in static_files_named(home)
+    hazards = client.get("/hazards").get_data(as_text=True)
+    assert assets.VENDORED["htmx"] in static_files_named(hazards)
     assert assets.VENDORED["jsqr"] in static_files_named(scanner)
-    for page in (offline, home, scanner):
+    for page in (offline, home, scanner, hazards):
         assert static_files_named(page) <= set(assets.SHELL)
 
 
@@ -64,3 +65,15 @@ def test_vendored_files_are_kept_by_the_phone(client):
 
     assert all("immutable" in cache_control(name) for name in assets.VENDORED.values())
     assert "immutable" not in cache_control("css/app.css")
+
+
+def test_htmx_only_where_the_page_uses_it(client, auth, ent):
+    """18 KB of a worker's first visit: not on his home nor on the check form, which use
+    none of it; on the pages whose content has hx- attributes."""
+    auth.login(ent.worker)
+    for path in ("/home", f"/points/{ent.point.id}/check"):
+        page = client.get(path).get_data(as_text=True)
+        assert "hx-" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+        assert assets.VENDORED["htmx"] not in static_files_named(page)
+    hazards = client.get("/hazards").get_data(as_text=True)
+    assert "hx-" in hazards.split("<main", 1)[1] and assets.VENDORED["htmx"] in static_files_named(hazards)

@@ -9,7 +9,6 @@ the repository's venv. Run from the repository root:
 
     .venv/bin/python bench/home_counts.py                 # 1,000,000 answers
     .venv/bin/python bench/home_counts.py --answers 200000
-    .venv/bin/python bench/home_counts.py --indexes       # then with the proposed indexes
 """
 import argparse
 import random
@@ -20,7 +19,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,11 +38,6 @@ from blueprints.risk_points.models import RiskPoint
 
 HOMES = ["W001", "T001", "D001", "S002", "S001", "P001"]
 BATCH = 20_000
-# Not in the schema: the indexes the figures argue for (a migration of their own). The first
-# answers each unit's latest check by one seek; the second the checks of the last days of
-# one enterprise (without it SQLite walks all the enterprise's checks).
-INDEXES = {"ix_inspection_unit_done_at": "inspection (risk_point_id, level, frequency_key, done_at)",
-           "ix_inspection_enterprise_done_at": "inspection (enterprise_id, done_at)"}
 
 
 class Statements:
@@ -175,8 +169,6 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--copies", type=int, default=10, help="copies of the demo's points")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--indexes", action="store_true",
-                        help="then add the indexes the report proposes and measure again")
     parser.add_argument("--database", type=Path, help="measure a database built before (its path)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="zicha-home-bench-"))
@@ -196,12 +188,6 @@ def main() -> None:
             made = add_history(enterprise, args.answers)
         print(f"\n(built {made:,} answers in {time.perf_counter() - started:.0f} s; {database})")
     measure(app, args.runs, f"{database.name}: the demo plant x{args.copies} with history")
-    if args.indexes:
-        with app.app_context():
-            for name, columns in INDEXES.items():
-                db.session.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}"))
-            db.session.commit()
-        measure(app, args.runs, "the same with " + " and ".join(INDEXES))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.common.enums import LabelledEnum, stored_as
@@ -31,6 +31,12 @@ class Scan(db.Model):
 
 class Inspection(db.Model):
     """One completed check of one point's items of one level and frequency."""
+    __table_args__ = (
+        # A unit's latest check is one seek however long the history (due.latest_done).
+        Index("ix_inspection_unit_done", "risk_point_id", "level", "frequency_key", "done_at"),
+        # An enterprise's recent checks (the no-scan list) without walking all of its history.
+        Index("ix_inspection_enterprise_done", "enterprise_id", "done_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = enterprise_fk()
     client_uuid: Mapped[str | None] = client_uuid()

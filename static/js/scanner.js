@@ -63,6 +63,7 @@
       stream = await navigator.mediaDevices.getUserMedia({video: {facingMode: 'environment'}, audio: false});
     } catch (error) {
       say('nocamera');
+      video.hidden = true;   // the code typed from the label is then the way on, in view
       return;
     }
     video.srcObject = stream;

@@ -61,9 +61,11 @@ def test_worker_checks_a_point_from_its_qr_link(live, phone):
     screenshot(page, "check-form-filled")
     page.click("button[type=submit]")
     taps += 1
-    page.wait_for_url("**/inspections/*")
+    page.wait_for_url("**/inspections/*/done")
     # one tap per item and one to send: a ten-item check all 正常 is 11 taps after the scan
     assert taps == len(ITEMS) + 1
+    assert "已完成 液氨储罐区 10 项" in page.text_content("[data-check-done]")
+    page.click("[data-check-done] a[href^='/inspections/']")
     text = page.text_content("main")
     assert "检查记录" in page.title() and "未扫码" not in text and "液氨储罐区" in text
     assert page.locator("img[src*='/photos/']").count() == 1

@@ -46,7 +46,7 @@ def test_hazard_loop_on_a_phone(live, browser, tmp_path):
     for item_id in item_ids[1:]:
         page.click(f"label[for=r{item_id}-ok]")
     page.click("button[type=submit]")
-    page.wait_for_url("**/inspections/*")
+    page.wait_for_url("**/inspections/*/done")
     assert_no_sideways_scroll(page)
     context.close()
     with live.app.app_context():

@@ -184,7 +184,7 @@ def test_a_refused_record_is_fixed_and_sent_again_under_its_uuid(live, phone, br
     assert page.locator(".outbox-refusal").is_visible()
     page.set_input_files(f"input[name='photo-{first}']", str(photo))
     page.click("#check-form button[type=submit]")
-    page.wait_for_url("**/inspections/*")
+    page.wait_for_url("**/inspections/*/done")
     assert server_count(live, Inspection, client_uuid=uuid) == 1
     assert server_count(live, Inspection) == 1
     assert page.evaluate("ZichaStore.items().then(items => items.length)") == 0
@@ -251,6 +251,6 @@ def test_a_phone_that_cannot_keep_the_record_says_so_and_sends_it_directly(live,
     fill_check(page, data)
     with page.expect_navigation():
         page.click("#check-form button[type=submit]")
-    page.wait_for_url("**/inspections/*")
+    page.wait_for_url("**/inspections/*/done")
     assert server_count(live, Inspection) == 1
     assert "本机无法保存这条记录" in page.evaluate("sessionStorage.getItem('notices')")

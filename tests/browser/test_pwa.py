@@ -76,6 +76,8 @@ def ready_offline(page, base_url):
 
 
 def fill_check(page, data, abnormal_photo=None):
+    if page.locator("#check-again").is_visible():   # the check kept before is shown as saved
+        page.click("#check-again")
     for index, item in enumerate(data.items):
         if index == 0 and abnormal_photo:
             page.click(f"label[for='r{item}-abnormal']")
@@ -89,6 +91,7 @@ def submit_queued(page):
     before = page.locator(".flash-queued").count()
     page.click("#check-form button[type=submit]")
     page.locator(".flash-queued").nth(before).wait_for()
+    page.locator("#check-saved[data-check-done]").wait_for()
 
 
 def logout(page):

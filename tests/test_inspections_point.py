@@ -183,6 +183,10 @@ def test_a_typed_code_opens_the_check_recorded_as_typed(client, auth, ent, tank)
     assert len(inspections) == 3 and all(i.no_scan and i.scan_id == scan.id for i in inspections)
     record = client.get(f"/inspections/{inspections[0].id}").get_data(as_text=True)
     assert "手输编码" in record
+    auth.logout()
+    auth.login(ent.safety_officer)
+    listed = client.get("/checks/unscanned").get_data(as_text=True)
+    assert listed.count("手输编码") == 3 and listed.count(tank.name) == 3
 
 
 @pytest.mark.parametrize("code", ["FX-999", "OTHER-1"])

@@ -98,7 +98,8 @@ def unscanned(user: User):
     """The checks of the last NO_SCAN_DAYS days made without scanning the point's QR code,
     newest first, as a statement (its page and its count on the home)."""
     since = clock.now() - timedelta(days=NO_SCAN_DAYS)
-    return (select(Inspection).options(selectinload(Inspection.risk_point), selectinload(Inspection.user))
+    return (select(Inspection).options(selectinload(Inspection.risk_point), selectinload(Inspection.user),
+                                       selectinload(Inspection.scan))
             .where(Inspection.enterprise_id == user.enterprise_id, Inspection.no_scan.is_(True),
                    Inspection.done_at >= since)
             .order_by(Inspection.done_at.desc(), Inspection.id.desc()))

@@ -15,8 +15,9 @@
     if (!file || !window.Zicha || typeof DataTransfer === "undefined") return;
     pending++;
     window.Zicha.shrinkPhoto(file).then(function (small) {
-      // Keep the original when shrinking would not help (a small photo already).
-      if (small !== file && small.size < file.size) {
+      // Keep the original when shrinking would not help (a small photo already), and
+      // leave a photo removed meanwhile (photo-field.js) removed.
+      if (small !== file && small.size < file.size && input.files[0] === file) {
         var dt = new DataTransfer();
         dt.items.add(small);
         input.files = dt.files;
@@ -63,8 +64,12 @@
   });
 
   // A scan the phone made offline fills scan_token (offline.js): no code to type then.
+  // A code typed on the scanner offline (scanner.js) is sent with the check.
   var typed = document.getElementById("typed-code");
+  var code = JSON.parse(sessionStorage.getItem("typed-code") || "null");
   if (typed && form.scan_token.value) typed.hidden = true;
+  else if (typed && code && code.url === window.location.pathname) form.typed_code.value = code.code;
+  sessionStorage.removeItem("typed-code");
 
   /* Saved offline (just now, or before this copy of the page was opened): the same
      confirmation as the server's, from the record kept on the phone. */

@@ -84,6 +84,24 @@
     }
   }
 
+  /* Offline, a typed code opens the point's check page kept on the phone, which sends the
+     code along with the check (check.js fills it in). */
+  const typed = document.getElementById('typed-code');
+  typed.addEventListener('submit', async (event) => {
+    if (navigator.onLine) return;
+    event.preventDefault();
+    const code = typed.elements.code.value.replace(/\s+/g, '').toUpperCase();
+    const kept = await ZichaStore.getMeta('offline');
+    const point = kept && kept.points.find((p) => p.label.split(' ')[0].toUpperCase() === code);
+    if (!point) {
+      status.textContent = typed.dataset.unknown;
+      return;
+    }
+    sessionStorage.setItem('typed-code', JSON.stringify({url: point.url, code}));
+    stop();
+    window.location.assign(point.url);
+  });
+
   window.addEventListener('pagehide', stop);
   start();
 })();

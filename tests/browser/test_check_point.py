@@ -130,3 +130,29 @@ def test_a_typed_code_stands_in_for_the_scan(live, phone):
     scans, inspections = server_rows(live, Scan), server_rows(live, Inspection)
     assert [s.source for s in scans] == ["typed"]
     assert len(inspections) == 3 and all(i.no_scan and i.scan_id == scans[0].id for i in inspections)
+
+
+def test_a_code_typed_offline_opens_the_kept_check_and_is_sent_with_it(live, phone):
+    """Offline, does a typed code open the point's check kept on the phone, an unknown one
+    say so, and the check arrive later recorded as typed, not scanned?"""
+    data = tank_point(live)
+    live.start()
+    page = phone.new_page()
+    login(page, live.url, data.worker, factories.PASSWORD)
+    ready_offline(page, live.url)
+    phone.set_offline(True)
+    page.goto(f"{live.url}/scan")
+    page.fill("#code", "FX-009")
+    page.click("#typed-code button[type=submit]")
+    page.get_by_text("这部手机上没有此编号的风险点").wait_for()
+    page.fill("#code", "fx-001")
+    page.click("#typed-code button[type=submit]")
+    page.wait_for_url(f"**/points/{data.point_id}/check")
+    assert page.input_value("input[name=typed_code]") == "FX-001"
+    answer_all(page, data)
+    page.click("#check-form button[type=submit]")
+    page.locator("#check-saved[data-check-done]").wait_for()
+    phone.set_offline(False)
+    wait_for_server(live, Inspection, 3, page)
+    scans, inspections = server_rows(live, Scan), server_rows(live, Inspection)
+    assert [s.source for s in scans] == ["typed"] and all(i.no_scan for i in inspections)

@@ -19,5 +19,5 @@ def test_lookup_turns_input_into_a_member_or_none():
 
 
 def test_css_class_only_where_the_member_has_one():
-    assert (DeliveryStatus.SENT.css, DeliveryStatus.FAILED.css) == ("state-done", "state-overdue")
+    assert (DeliveryStatus.SENT.css, DeliveryStatus.FAILED.css) == ("state-done", "state-failed")
     assert DeliveryStatus.PENDING.css == ""

@@ -38,7 +38,7 @@ class DeliveryStatus(LabelledEnum):
     SENDING = "sending", _l("Sending")
     RETRY = "retry", _l("Will retry")
     SENT = "sent", _l("Sent"), "state-done"
-    FAILED = "failed", _l("Failed"), "state-overdue"
+    FAILED = "failed", _l("Failed"), "state-failed"
     SKIPPED = "skipped", _l("Nothing to send to")
 
 

@@ -12,7 +12,8 @@ from blueprints.common.extensions import db
 from blueprints.hazards.models import Hazard
 from tests import factories
 from tests.browser.conftest import assert_no_sideways_scroll, login
-from tests.browser.test_pwa import badge, server_count, wait_for_server
+from tests.browser.test_check_form import camera_photo
+from tests.browser.test_pwa import badge, seed, server_count, wait_for_server
 
 SHOTS = "/work/notes/shots10"
 DETAIL = re.compile(r"/hazards/\d+$")
@@ -137,3 +138,54 @@ def test_a_send_that_breaks_midway_stays_in_the_outbox(live, phone, reporter):
     page.evaluate("document.getElementById('outbox-sync').click()")
     wait_for_server(live, Hazard, 1, page)
     assert hazards(live)[0][1] is not None
+
+
+def test_a_photo_removed_from_a_check_while_it_shrinks_is_not_sent(live, phone):
+    """The check form shrinks a camera photo on the phone; removed meanwhile, it stays removed."""
+    data = seed(live)
+    live.start()
+    page = phone.new_page()
+    login(page, live.url, data.worker, factories.PASSWORD)
+    page.goto(f"{live.url}/points/{data.point_id}/check")
+    first, *others = data.items
+    page.click(f"label[for='r{first}-abnormal']")
+    # A slow phone: shrinking takes a while.
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 20})
+    with page.expect_file_chooser() as chooser:
+        page.click(f"label[for='photo-{first}']")
+    chooser.value.set_files({"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": camera_photo()})
+    page.click(".photo-remove")                     # before check.js has shrunk it
+    page.fill(f"textarea[name='note-{first}']", "压力表指针抖动")
+    for item in others:
+        page.click(f"label[for='r{item}-ok']")
+    page.screenshot(path=f"{SHOTS}/photo-check-form.png", full_page=True)
+    page.click("#check-form button[type=submit]")
+    wait_for_server(live, Hazard, 1, page)
+    assert [photo_id for _, photo_id in hazards(live)] == [None]
+
+
+def test_a_form_outside_the_outbox_is_sent_once_and_says_its_size(live, phone):
+    """The director's verification (a plain form post, not the outbox) with a photo."""
+    with live.app.app_context():
+        ent = factories.standard_enterprise()
+        hazard = factories.make_hazard(ent, state="rectified")
+        db.session.commit()
+        director, hazard_id = ent.director.employee_no, hazard.id
+        db.session.remove()
+    live.start()
+    page = phone.new_page()
+    login(page, live.url, type("U", (), {"employee_no": director}), factories.PASSWORD)
+    page.goto(f"{live.url}/hazards/{hazard_id}/verify")
+    take_photo(page, photo())
+    # Pressed, and the page asked at once: Playwright would wait for it to go.
+    text, disabled = page.evaluate("""async () => {
+        const button = document.querySelector('main form button[type=submit]');
+        button.click();
+        await new Promise((resolve) => setTimeout(resolve));   // after offline.js's own turn
+        return [document.querySelector('.send-progress')?.textContent, button.disabled];
+    }""")
+    assert re.fullmatch(r"正在发送 \d+ KB…", text) and disabled
+    page.wait_for_url(DETAIL)
+    with live.app.app_context():
+        assert db.session.get(Hazard, hazard_id).state == "closed"
+        db.session.remove()

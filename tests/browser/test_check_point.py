@@ -150,6 +150,7 @@ def test_a_code_typed_offline_opens_the_kept_check_and_is_sent_with_it(live, pho
     page.wait_for_url(f"**/points/{data.point_id}/check")
     assert page.input_value("input[name=typed_code]") == "FX-001"
     answer_all(page, data)
+    screenshot(page, "check-typed-offline")
     page.click("#check-form button[type=submit]")
     page.locator("#check-saved[data-check-done]").wait_for()
     phone.set_offline(False)

@@ -273,7 +273,10 @@
       box.className = 'send-progress';
       box.setAttribute('role', 'status');
       box.append(document.createElement('progress'), document.createElement('span'));
-      form.append(box);
+      // Above the pressed button, where the eye is (below it, the tab bar may cover it).
+      const button = submitButtons(form).pop();
+      if (button) (button.closest('.btn-row') || button).before(box);
+      else form.append(box);
     }
     box.hidden = false;
     return box;

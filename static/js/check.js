@@ -93,7 +93,10 @@
       window.scrollTo(0, 0);
     });
   }
-  form.addEventListener("outbox:queued", showSaved);
+  form.addEventListener("outbox:queued", function (event) {
+    event.preventDefault();   // the confirmation says it is kept on the phone
+    showSaved();
+  });
   document.getElementById("check-again").addEventListener("click", function () {
     saved.hidden = true;
     saved.removeAttribute("data-check-done");

@@ -247,8 +247,11 @@
     }
     form.reset();
     for (const name of ['client_uuid', 'done_at']) setHidden(form, name, '');
-    form.dispatchEvent(new CustomEvent('outbox:queued', {bubbles: true}));
-    notice(await notSent(uuid, progress), 'flash-queued');
+    // A form that confirms the save itself (the check) cancels the event: then only a
+    // reason beyond "kept on the phone" is worth a second line.
+    const confirmed = !form.dispatchEvent(new CustomEvent('outbox:queued', {bubbles: true, cancelable: true}));
+    const why = await notSent(uuid, progress);
+    if (!confirmed || why !== strings.queued) notice(why, 'flash-queued');
     window.scrollTo(0, 0);
   }
 

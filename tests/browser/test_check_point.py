@@ -11,7 +11,7 @@ from blueprints.inspections.models import Inspection, Scan
 from blueprints.risk_points.services import ItemData
 from tests import factories
 from tests.browser.conftest import assert_no_sideways_scroll, login, screenshot
-from tests.browser.test_pwa import ready_offline, wait_for_server
+from tests.browser.test_pwa import wait_for_server, worker_ready_offline
 
 ITEMS = [ItemData("储罐压力表读数在正常范围（≤1.6MPa）", "压力<1.6MPa，指针无抖动", frequency="hours",
                   every_hours=2),
@@ -80,10 +80,7 @@ def test_an_offline_save_is_confirmed_as_kept_on_the_phone(live, phone):
     (kept on the phone) mark the point as saved, the check page reopen as saved rather
     than blank, and everything arrive once the phone is back online?"""
     data = tank_point(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
-    ready_offline(page, live.url)
+    page = worker_ready_offline(live, phone, data.worker)
     phone.set_offline(True)
     page.goto(f"{live.url}/points/{data.point_id}/check")
     answer_all(page, data)
@@ -92,6 +89,7 @@ def test_an_offline_save_is_confirmed_as_kept_on_the_phone(live, phone):
     saved.wait_for()
     text = saved.inner_text()
     assert "已完成 液氨储罐区 5 项" in text and "已保存在手机上，联网后自动发送" in text
+    assert not page.locator("#outbox-notices .flash").count()   # said once, by the confirmation
     assert not page.locator("#check-form").is_visible()
     assert_no_sideways_scroll(page)
     screenshot(page, "check-saved-offline")
@@ -136,10 +134,7 @@ def test_a_code_typed_offline_opens_the_kept_check_and_is_sent_with_it(live, pho
     """Offline, does a typed code open the point's check kept on the phone, an unknown one
     say so, and the check arrive later recorded as typed, not scanned?"""
     data = tank_point(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
-    ready_offline(page, live.url)
+    page = worker_ready_offline(live, phone, data.worker)
     phone.set_offline(True)
     page.goto(f"{live.url}/scan")
     page.fill("#code", "FX-009")

@@ -75,6 +75,15 @@ def ready_offline(page, base_url):
     wait_until(page, "ZichaStore.getMeta('offline').then(m => !!m && m.points.length > 0)")
 
 
+def worker_ready_offline(live, phone, worker):
+    """The server started and the worker logged in on the phone, with the pages kept."""
+    live.start()
+    page = phone.new_page()
+    login(page, live.url, worker, factories.PASSWORD)
+    ready_offline(page, live.url)
+    return page
+
+
 def fill_check(page, data, abnormal_photo=None):
     if page.locator("#check-again").is_visible():   # the check kept before is shown as saved
         page.click("#check-again")
@@ -88,9 +97,7 @@ def fill_check(page, data, abnormal_photo=None):
 
 def submit_queued(page):
     """Submits the check while it cannot reach the server: it is kept on the phone."""
-    before = page.locator(".flash-queued").count()
     page.click("#check-form button[type=submit]")
-    page.locator(".flash-queued").nth(before).wait_for()
     page.locator("#check-saved[data-check-done]").wait_for()
 
 
@@ -141,10 +148,7 @@ def test_offline_checks_are_kept_and_synced_once(live, phone, big_photo):
     survive a reload as "待同步 3", and does the server hold exactly three afterwards,
     counted as scanned?"""
     data = seed(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
-    ready_offline(page, live.url)
+    page = worker_ready_offline(live, phone, data.worker)
     phone.set_offline(True)
     page.goto(f"{live.url}/q/{data.token}")
     assert data.point_name in page.locator("h1").inner_text()
@@ -181,10 +185,7 @@ def test_a_lost_answer_is_replayed_and_not_doubled(live, phone):
     """When the server stores a check but its answer never arrives, is the replay
     answered with the first result, leaving one check?"""
     data = seed(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
-    ready_offline(page, live.url)
+    page = worker_ready_offline(live, phone, data.worker)
     lost = []
 
     def store_then_drop(route):
@@ -213,10 +214,7 @@ def test_server_stopped_during_a_sync_of_ten(live, phone):
     """Is nothing missing and nothing doubled when the server dies in the middle of
     sending ten queued checks (one stored but unanswered) and comes back?"""
     data = seed(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
-    ready_offline(page, live.url)
+    page = worker_ready_offline(live, phone, data.worker)
     phone.set_offline(True)
     page.goto(f"{live.url}/points/{data.point_id}/check")
     for _ in range(10):
@@ -254,10 +252,7 @@ def test_a_shared_phone_sends_each_users_records_only_under_their_login(live, ph
     """Are user A's queued checks held back while B is logged in (B sees only that
     someone else's records wait) and sent when A logs in again?"""
     data = seed(live)
-    live.start()
-    page = phone.new_page()
-    login(page, live.url, data.worker, factories.PASSWORD)
-    ready_offline(page, live.url)
+    page = worker_ready_offline(live, phone, data.worker)
     phone.set_offline(True)
     page.goto(f"{live.url}/points/{data.point_id}/check")
     for _ in range(2):

@@ -130,8 +130,9 @@ def test_todays_checks_are_counted_done_of_total(client, auth, ent):
 
 
 def test_department_head_home_in_order(client, auth, ent):
-    """Does the department head's home put 待交办 first, then the overdue and the due-soon
-    rectifications, then his workshop checks, then his teams' checks not done?"""
+    """Does the department head's home put 待交办 first (before what he rectifies himself),
+    then the overdue and the due-soon rectifications, then his workshop checks, then his
+    teams' checks not done?"""
     clock.freeze(clock.now())
     now = clock.now()
     factories.make_risk_point(ent.enterprise, ent.department, ent.team, name="精馏塔", items=[
@@ -139,9 +140,12 @@ def test_department_head_home_in_order(client, auth, ent):
     factories.make_hazard(ent, description="待交办的隐患")
     factories.make_hazard(ent, state="assigned", deadline=now - timedelta(hours=1), description="超期的隐患")
     factories.make_hazard(ent, state="assigned", deadline=now + timedelta(days=1), description="快到期的隐患")
+    factories.make_hazard(ent, state="assigned", assignee=ent.dept_head, deadline=now + timedelta(days=10),
+                          description="他自己整改的隐患")
     db.session.commit()
     as_user(auth, ent.dept_head)
     page = client.get("/home").get_data(as_text=True)
+    assert page.index("待交办") < page.index("他自己整改的隐患")
     order = ["待交办", "超期的隐患", "快到期的隐患", "今日待查", "精馏塔", "本部门班组未完成的检查",
              ent.point.name]
     assert [page.index(text, page.index("待交办")) for text in order] == sorted(

@@ -116,5 +116,6 @@ def login(page, base_url, user, password):
     page.goto(base_url + "/login")
     page.fill("input[name=identifier]", user.employee_no)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    # Waiting for the load state alone could return at once, on the login page itself.
+    with page.expect_navigation():
+        page.click("button[type=submit]")

@@ -15,9 +15,9 @@ UNSCANNED_PER_PAGE = 50
 
 @bp.route("/home")
 def home():
-    """What this user must do now, most urgent first: for everyone the fixes sent back to
-    them and the hazards they are rectifying, then by role the work queue, the department's
-    undone team checks, the count strip, and today's checks."""
+    """What this user must do now, most urgent first: by role the count strip and the work
+    queue, then for everyone the fixes sent back to them and the hazards they are
+    rectifying, today's checks, and the department's undone team checks."""
     user = current_user
     gaps = due.gaps_for(user)
     units = due.units_for(user, gaps_known=gaps)

@@ -107,7 +107,7 @@ def unscanned(user: User):
 
 def unscanned_count(user: User) -> int:
     return db.session.scalar(select(func.count()).select_from(
-        unscanned(user).options().order_by(None).subquery()))
+        unscanned(user).order_by(None).subquery()))
 
 
 def open_major(user: User) -> list[Hazard]:

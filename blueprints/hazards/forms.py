@@ -23,7 +23,7 @@ _REQUIRED = _l("Please fill this in.")
 
 
 def _department_name(user, department_id):
-    department = user.team.department if user.team is not None else user.department
+    department = user.effective_department
     if department is None:
         return _l("No department")
     if department.id == department_id:

@@ -111,10 +111,15 @@ def scan_before(user: User, point: RiskPoint, moment: datetime) -> Scan | None:
     ).order_by(Scan.source == TYPED, Scan.scanned_at.desc()).limit(1))
 
 
+def _label_code(typed: str) -> str:
+    """A code as typed from a label, case and spaces aside."""
+    return "".join(typed.split()).upper()
+
+
 def point_by_code(user: User, code: str) -> RiskPoint:
     """The user's enterprise's point whose label prints this code (case and spaces aside);
     another enterprise's code is as unknown as a wrong one."""
-    typed = "".join(code.split()).upper()[:32]
+    typed = _label_code(code)[:32]
     point = db.session.scalar(select(RiskPoint).where(
         RiskPoint.enterprise_id == user.enterprise_id, func.upper(RiskPoint.code) == typed))
     if point is None:
@@ -135,7 +140,7 @@ def record_typed(user: User, point: RiskPoint, user_agent: str,
 
 
 def typed_code_matches(point: RiskPoint, code: str) -> bool:
-    return "".join(code.split()).upper() == point.code.upper()
+    return _label_code(code) == point.code.upper()
 
 
 PHONE_CLOCK_AHEAD = _l("The phone's clock is ahead of the real time. Please correct the phone's "

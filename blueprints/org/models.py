@@ -136,6 +136,11 @@ class User(UserMixin, db.Model):
             return self.team.department_id
         return self.department_id
 
+    @property
+    def effective_department(self) -> Department | None:
+        department_id = self.effective_department_id
+        return db.session.get(Department, department_id) if department_id is not None else None
+
 
 class LoginFailure(db.Model):
     """Kept in the database, not in a process, so that every gunicorn worker

@@ -222,7 +222,8 @@ def offline_pages(user: User) -> dict:
     for point in points_for_offline(user):
         url = url_for("inspections.check", point_id=point.id)
         token = point.current_token
-        points.append({"point_id": point.id, "url": url, "label": f"{point.code} {point.name}",
+        points.append({"point_id": point.id, "url": url, "code": point.code,
+                       "label": f"{point.code} {point.name}",
                        "token_sha256": token_digest(token.token) if token else None})
         pages.append(url)
     return {"user_id": user.id, "user_name": user.name, "pages": pages, "points": points}

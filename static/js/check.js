@@ -55,12 +55,8 @@
       return;
     }
     hint.hidden = true;
+    // One press only, and the button back on a return: offline.js, as for every form.
     if (!form.done_at.value) form.done_at.value = new Date().toISOString();
-    form.querySelector("button[type=submit]").disabled = true;
-  });
-  // Back from the record page (bfcache) or a failed send: the button works again.
-  window.addEventListener("pageshow", function () {
-    form.querySelector("button[type=submit]").disabled = false;
   });
 
   // A scan the phone made offline fills scan_token (offline.js): no code to type then.

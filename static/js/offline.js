@@ -203,7 +203,7 @@
     const data = new FormData(form, submitter);
     const uuid = data.get('client_uuid') || ZichaStore.newUuid();
     const buttons = submitButtons(form);
-    for (const button of buttons) button.disabled = true;
+    hold(buttons, true);
     const fields = [];
     const files = [];
     for (const [name, value] of data) {
@@ -238,7 +238,7 @@
       return;
     }
     if (progress.box) progress.box.hidden = true;
-    for (const button of buttons) button.disabled = false;
+    hold(buttons, false);
     if (outcome) {
       await ZichaStore.discard(seq);
       refresh();
@@ -268,6 +268,14 @@
   let sending = null;   // {uuid, box, sent, total}: the record the user is waiting for
   const kb = (bytes) => Math.ceil(bytes / 1024);
   const submitButtons = (form) => [...form.elements].filter((element) => element.type === 'submit');
+  // Held buttons are marked, so that a page the browser brings back (bfcache) frees them.
+  function hold(buttons, on) {
+    for (const button of buttons) {
+      button.disabled = on;
+      if (on) button.dataset.sending = '';
+      else delete button.dataset.sending;
+    }
+  }
 
   function progressBox(form) {
     let box = form.querySelector('.send-progress');
@@ -337,17 +345,14 @@
     const size = [...form.querySelectorAll('input[type=file]')]
       .reduce((sum, input) => sum + [...input.files].reduce((bytes, file) => bytes + file.size, 0), 0);
     setTimeout(() => {   // after the browser has read the pressed button's name and value
-      for (const button of submitButtons(form)) button.disabled = button.dataset.sending = true;
+      hold(submitButtons(form), true);
       if (size) progressBox(form).lastChild.textContent = format(strings.sending_size, {total: kb(size)});
     });
   });
   // Back to the page (bfcache): it can be sent again.
   window.addEventListener('pageshow', (event) => {
     if (!event.persisted) return;
-    for (const button of document.querySelectorAll('[data-sending]')) {
-      button.disabled = false;
-      delete button.dataset.sending;
-    }
+    hold(document.querySelectorAll('[data-sending]'), false);
     for (const box of document.querySelectorAll('.send-progress')) box.hidden = true;
   });
 

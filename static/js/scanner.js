@@ -92,7 +92,7 @@
     event.preventDefault();
     const code = typed.elements.code.value.replace(/\s+/g, '').toUpperCase();
     const kept = await ZichaStore.getMeta('offline');
-    const point = kept && kept.points.find((p) => p.label.split(' ')[0].toUpperCase() === code);
+    const point = kept && kept.points.find((p) => (p.code || '').toUpperCase() === code);
     if (!point) {
       status.textContent = typed.dataset.unknown;
       return;

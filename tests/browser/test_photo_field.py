@@ -11,11 +11,10 @@ from sqlalchemy import select
 from blueprints.common.extensions import db
 from blueprints.hazards.models import Hazard
 from tests import factories
-from tests.browser.conftest import assert_no_sideways_scroll, login
+from tests.browser.conftest import assert_no_sideways_scroll, login, screenshot
 from tests.browser.test_check_form import camera_photo
 from tests.browser.test_pwa import badge, seed, server_count, wait_for_server
 
-SHOTS = "/work/notes/shots10"
 DETAIL = re.compile(r"/hazards/\d+$")
 
 
@@ -76,7 +75,7 @@ def test_the_photo_button_opens_the_camera_and_a_removed_photo_is_not_sent(live,
     field = page.locator("input[type=file]").bounding_box()
     assert field["width"] <= 1 and field["height"] <= 1       # no bare browser file input
     assert page.locator("input[type=file]").get_attribute("capture") == "environment"
-    page.screenshot(path=f"{SHOTS}/photo-button.png", full_page=True)
+    screenshot(page, "photo-button")
 
     take_photo(page, photo())
     assert page.locator(".photo-thumbs img").count() == 1
@@ -87,7 +86,7 @@ def test_the_photo_button_opens_the_camera_and_a_removed_photo_is_not_sent(live,
     box = remove.bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44
     assert_no_sideways_scroll(page)
-    page.screenshot(path=f"{SHOTS}/photo-thumbnail.png", full_page=True)
+    screenshot(page, "photo-thumbnail")
 
     remove.click()
     assert page.locator(".photo-thumbs img").count() == 0
@@ -100,9 +99,8 @@ def test_the_photo_button_opens_the_camera_and_a_removed_photo_is_not_sent(live,
 
 def test_the_camera_button_is_reached_by_keyboard(reporter):
     page = reporter
-    page.focus("input[type=file]")
     with page.expect_file_chooser():
-        page.keyboard.press(" ")
+        page.locator("input[type=file]").press(" ")   # focuses it, then the key
 
 
 def test_a_slow_upload_shows_progress_and_cannot_be_sent_twice(live, reporter):
@@ -115,7 +113,7 @@ def test_a_slow_upload_shows_progress_and_cannot_be_sent_twice(live, reporter):
     page.wait_for_function(
         "() => /已发送 [1-9]\\d* KB \\/ \\d+ KB/.test(document.querySelector('.send-progress')?.textContent)")
     assert submit.is_disabled()
-    page.screenshot(path=f"{SHOTS}/photo-progress.png", full_page=True)
+    screenshot(page, "photo-progress")
     submit.click(force=True)                       # a second press does nothing
     page.wait_for_url(DETAIL, timeout=60_000)
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
@@ -150,7 +148,7 @@ def test_a_failed_send_says_what_happened_and_stays_in_the_outbox(live, phone, r
     assert page.locator("form button[type=submit]").is_enabled()
     assert server_count(live, Hazard) == 0
     if failure == "no answer":
-        page.screenshot(path=f"{SHOTS}/photo-send-failed.png")
+        screenshot(page, "photo-send-failed")
 
     phone.unroute_all(behavior="wait")
     page.evaluate("document.getElementById('outbox-sync').click()")
@@ -176,7 +174,7 @@ def test_a_photo_removed_from_a_check_while_it_shrinks_is_not_sent(live, phone):
     page.fill(f"textarea[name='note-{first}']", "压力表指针抖动")
     for item in others:
         page.click(f"label[for='r{item}-ok']")
-    page.screenshot(path=f"{SHOTS}/photo-check-form.png", full_page=True)
+    screenshot(page, "photo-check-form")
     page.click("#check-form button[type=submit]")
     wait_for_server(live, Hazard, 1, page)
     assert [photo_id for _, photo_id in hazards(live)] == [None]

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from blueprints.common import clock
@@ -90,6 +91,19 @@ def _team_undone(number):
                for p in points for u in due.units_of_point(p, user.enterprise.timezone, {CheckLevel.TEAM}))
 
 
+def _log_in(page, live, number):
+    """Logs in and waits for this user's own home: a failure then names the page shown."""
+    login(page, live.url, type("U", (), {"employee_no": number}), demo.DEMO_PASSWORD)
+    expect(page).to_have_url(live.url + "/home")
+    expect(page.locator("h1")).to_contain_text(live.names[number])
+
+
+def _log_out(page):
+    """As on a shared phone: the pages kept for this user go with him."""
+    with page.expect_navigation():
+        page.click("form[data-logout] button")
+
+
 def _tiles(page):
     return {tile.locator("span").inner_text():
             (tile.get_attribute("href"), int(tile.locator("strong").inner_text()))
@@ -104,11 +118,12 @@ def test_every_roles_home_on_the_demo(live, phone):
         expected = _expected()
         today = {number: _team_today(number) for number in ("W001", "T001")}
         undone = _team_undone("D001")
+        live.names = dict(db.session.execute(select(User.employee_no, User.name)).all())
     live.start()
     page = phone.new_page()
 
     for number in ("W001", "T001"):
-        login(page, live.url, type("U", (), {"employee_no": number}), demo.DEMO_PASSWORD)
+        _log_in(page, live, number)
         assert today[number] in page.locator(".today-count").inner_text()
         assert page.locator(".count-strip").count() == 0
         assert_no_sideways_scroll(page)
@@ -122,9 +137,9 @@ def test_every_roles_home_on_the_demo(live, phone):
                 "冷却水管保温层破损", "反应釜平台护栏松动"]
             assert mine.first.locator(".state-overdue").count() == 1
             assert mine.nth(1).locator(".state-overdue").count() == 0
-        page.context.clear_cookies()
+        _log_out(page)
 
-    login(page, live.url, type("U", (), {"employee_no": "D001"}), demo.DEMO_PASSWORD)
+    _log_in(page, live, "D001")
     text = page.locator("main").inner_text()
     assert text.index("待交办") < text.index("今日待查")
     if undone:
@@ -134,10 +149,10 @@ def test_every_roles_home_on_the_demo(live, phone):
         assert "本部门班组未完成的检查" not in text
     assert_no_sideways_scroll(page)
     screenshot(page, "home-D001")
-    page.context.clear_cookies()
+    _log_out(page)
 
     for number in ("S002", "S001", "P001"):
-        login(page, live.url, type("U", (), {"employee_no": number}), demo.DEMO_PASSWORD)
+        _log_in(page, live, number)
         tiles = _tiles(page)
         assert {label: count for label, (_url, count) in tiles.items()} == expected, number
         assert_no_sideways_scroll(page)
@@ -148,4 +163,4 @@ def test_every_roles_home_on_the_demo(live, phone):
             page.goto(live.url + url)
             listed = re.search(r"共 (\d+) ", page.locator("main").inner_text())
             assert listed and int(listed.group(1)) == count, (number, label)
-        page.context.clear_cookies()
+        _log_out(page)

@@ -61,10 +61,11 @@ def reported_on_time(hazard: Hazard) -> bool | None:
     return None if _local_day(clock.now(), hazard) <= judged_day else False
 
 
+OPEN = Hazard.state != HazardState.CLOSED
 # Open past its deadline: the filter of the overdue lists, and through is_overdue() the
 # mark on one hazard. "Now" is read from the clock each time it is used, in SQL and in
 # Python alike, so one condition serves every call.
-OVERDUE = and_(Hazard.state != HazardState.CLOSED, Hazard.deadline.is_not(None),
+OVERDUE = and_(OPEN, Hazard.deadline.is_not(None),
                Hazard.deadline < bindparam("now", callable_=clock.now, unique=True))
 
 
@@ -149,7 +150,6 @@ def assignable_people(hazard: Hazard) -> list[User]:
 
 # --- counts for the homes -------------------------------------------------------------------
 
-OPEN = Hazard.state != HazardState.CLOSED
 # A 五定 plan or a deadline extension waits for the director's decision.
 AWAITING_APPROVAL = or_(Hazard.plans.any(RectificationPlan.status == DecisionStatus.PENDING),
                         Hazard.extensions.any(DeadlineExtension.status == DecisionStatus.PENDING))

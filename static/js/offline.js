@@ -309,7 +309,7 @@
   function submitDirectly(form, submitter) {
     notice(strings.not_kept, 'flash-error');
     direct.add(form);
-    if (submitter) submitter.disabled = false;
+    hold(submitButtons(form), false);
     form.requestSubmit(submitter);
   }
 

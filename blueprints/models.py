@@ -1,4 +1,5 @@
 """Every module that defines tables, imported so that Alembic and the app know them all."""
+from blueprints.briefings import models as briefings
 from blueprints.common import audit
 from blueprints.hazards import models as hazards
 from blueprints.inspections import models as inspections
@@ -7,4 +8,4 @@ from blueprints.org import models as org
 from blueprints.photos import models as photos
 from blueprints.risk_points import models as risk_points
 
-MODULES = (audit, hazards, inspections, notifications, org, photos, risk_points)
+MODULES = (audit, briefings, hazards, inspections, notifications, org, photos, risk_points)

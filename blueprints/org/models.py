@@ -39,6 +39,10 @@ class Enterprise(db.Model):
     # enterprise sets its own, 7 and 30 days to begin with.
     general_fix_days: Mapped[int] = mapped_column(default=7, server_default="7")
     major_fix_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # A team's briefing not held by its shift's start plus this many minutes is missing.
+    briefing_late_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    # When a team without shifts starts work (its briefing is held before).
+    workday_start: Mapped[time] = mapped_column(default=time(8), server_default="08:00:00")
     created_at: Mapped[datetime] = created_at()
 
 

@@ -1,0 +1,159 @@
+"""What is known of briefings: which teams must hold one, today at a glance, who is kept
+off work, the ones missing, and the history."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from blueprints.briefings import schedule
+from blueprints.briefings.models import Attendee, Briefing, Fitness, Presence
+from blueprints.briefings.permissions import seen_by
+from blueprints.briefings.services import ROSTER_ROLES
+from blueprints.common import clock
+from blueprints.common.enums import LabelledEnum
+from blueprints.common.extensions import db
+from blueprints.org.models import Enterprise, Role, Team, User
+
+HISTORY_PER_PAGE = 30
+
+
+class Status(LabelledEnum):
+    """A team's briefing for its shift; the value names its CSS class (brief-<value>)."""
+    MISSING = "missing", _l("Missing")
+    RUNNING = "running", _l("Running")
+    NOT_YET = "not_yet", _l("Not yet held")
+    HELD = "held", _l("Held")
+
+
+@dataclass
+class TeamToday:
+    team: Team
+    slot: schedule.Slot
+    briefing: Briefing | None
+    status: Status
+
+    @property
+    def late(self) -> bool:
+        return self.briefing is not None and self.briefing.started_at > self.slot.due_by
+
+
+def briefing_teams(enterprise_id: int, *where) -> list[Team]:
+    """The active teams with someone on their roster: each holds a briefing every shift."""
+    staffed = exists().where(User.team_id == Team.id, User.active.is_(True), User.role.in_(ROSTER_ROLES))
+    return list(db.session.scalars(select(Team).options(selectinload(Team.shifts)).where(
+        Team.enterprise_id == enterprise_id, Team.active.is_(True), staffed, *where).order_by(Team.name)))
+
+
+def status_of(slot: schedule.Slot, briefing: Briefing | None, moment: datetime) -> Status:
+    if briefing is not None:
+        return Status.HELD if briefing.is_closed else Status.RUNNING
+    return Status.MISSING if moment >= slot.due_by else Status.NOT_YET
+
+
+def glance_slot(team: Team, enterprise: Enterprise, moment: datetime) -> schedule.Slot | None:
+    """The shift a team's briefing is about now: the current one, else the last to start."""
+    current = schedule.current_slot(team, enterprise, moment)
+    if current is not None:
+        return current
+    started = schedule.slots_between(team, enterprise, moment - timedelta(days=2), moment)
+    return started[-1] if started else None
+
+
+def _teams_seen(user: User) -> list:
+    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL, Role.ADMIN):
+        return []
+    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
+        return [Team.department_id == user.effective_department_id]
+    return [Team.id == user.team_id]
+
+
+def today(user: User, moment: datetime | None = None) -> list[TeamToday]:
+    """Every team the user oversees (a department head his department's, the safety staff
+    and the principal all), with its briefing for the current shift; missing first."""
+    moment = moment or clock.now()
+    enterprise = user.enterprise
+    rows = []
+    slots = []
+    for team in briefing_teams(user.enterprise_id, *_teams_seen(user)):
+        slot = glance_slot(team, enterprise, moment)
+        if slot is not None:
+            slots.append((team, slot))
+    held = {}
+    if slots:
+        found = db.session.scalars(select(Briefing).where(
+            Briefing.enterprise_id == user.enterprise_id,
+            Briefing.shift_start.in_({slot.start for _team, slot in slots}),
+            Briefing.team_id.in_([team.id for team, _slot in slots])))
+        held = {(b.team_id, b.shift_start): b for b in found}
+    for team, slot in slots:
+        briefing = held.get((team.id, slot.start))
+        rows.append(TeamToday(team, slot, briefing, status_of(slot, briefing, moment)))
+    order = list(Status)
+    return sorted(rows, key=lambda row: (order.index(row.status), row.team.name))
+
+
+def kept_off_work(user: User, moment: datetime | None = None) -> list[Attendee]:
+    """Who is off work now by a briefing the user may see (不安全不上岗)."""
+    moment = moment or clock.now()
+    return list(db.session.scalars(select(Attendee).join(Briefing).options(
+        selectinload(Attendee.user), selectinload(Attendee.helper), selectinload(Attendee.briefing))
+        .where(seen_by(user), Attendee.fitness == Fitness.OFF_WORK, Attendee.presence == Presence.PRESENT,
+               Briefing.closed_at.is_not(None), Briefing.closed_at <= moment, Briefing.shift_end > moment)
+        .order_by(Briefing.team_id, Attendee.id)))
+
+
+def missing_slots(team: Team, enterprise: Enterprise, since: datetime,
+                  until: datetime) -> list[schedule.Slot]:
+    """The team's slots whose briefing became missing in [since, until): not started by
+    their due-by moment (a late start does not undo it)."""
+    wanted = [s for s in schedule.slots_between(team, enterprise, since - timedelta(days=1), until)
+              if since <= s.due_by < until]
+    if not wanted:
+        return []
+    started = {b.shift_start: b.started_at for b in db.session.scalars(select(Briefing).where(
+        Briefing.team_id == team.id, Briefing.shift_start.in_([s.start for s in wanted])))}
+    return [s for s in wanted if s.start not in started or started[s.start] > s.due_by]
+
+
+def history(user: User, team_id: int | None = None, day: date | None = None):
+    """The briefings the user may see, newest first, of a team and a day if given."""
+    query = (select(Briefing).options(selectinload(Briefing.team), selectinload(Briefing.attendees),
+                                      selectinload(Briefing.sign_ins))
+             .where(seen_by(user)).order_by(Briefing.shift_start.desc(), Briefing.id.desc()))
+    if team_id is not None:
+        query = query.where(Briefing.team_id == team_id)
+    if day is not None:
+        query = query.where(Briefing.work_day == day)
+    return query
+
+
+@dataclass
+class Counts:
+    roster: int
+    present: int
+    signed: int
+    off_work: int
+
+
+def counts(briefing: Briefing) -> Counts:
+    present = [a for a in briefing.attendees if a.presence == Presence.PRESENT]
+    signed = {s.user_id for s in briefing.sign_ins}
+    return Counts(len(briefing.attendees), len(present), len(signed & {a.user_id for a in present}),
+                  sum(a.fitness == Fitness.OFF_WORK for a in present))
+
+
+def leading(user: User, moment: datetime | None = None) -> TeamToday | None:
+    """For a team leader: his team's briefing for the shift he may start one for now."""
+    if not user.has_role(Role.TEAM_LEADER) or user.team_id is None:
+        return None
+    moment = moment or clock.now()
+    team = db.session.get(Team, user.team_id)
+    slot = schedule.current_slot(team, user.enterprise, moment)
+    if slot is None:
+        return None
+    briefing = db.session.scalar(select(Briefing).where(Briefing.team_id == team.id,
+                                                        Briefing.shift_start == slot.start))
+    return TeamToday(team, slot, briefing, status_of(slot, briefing, moment))
+

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from blueprints import models  # noqa: F401  (every table known to Alembic)
 from blueprints.auth import session as auth_session
 from blueprints.auth.routes import bp as auth_bp
+from blueprints.briefings.routes import bp as briefings_bp
 from blueprints.common import cli, sqlite_setup, web
 from blueprints.common.extensions import babel, compress, csrf, db, login_manager, migrate
 from blueprints.common.inputs import IdConverter
@@ -114,7 +115,7 @@ def create_app(config: dict | None = None) -> Flask:
         sqlite_setup.configure(db.engine)
 
     for bp in (auth_bp, dashboard_bp, org_bp, risk_points_bp, inspections_bp,
-               hazards_bp, photos_bp, notifications_bp, sync_bp):
+               hazards_bp, photos_bp, notifications_bp, sync_bp, briefings_bp):
         app.register_blueprint(bp)
     for commands in (cli, demo_cli, photos_cli, notifications_cli):
         commands.register(app)

@@ -166,7 +166,8 @@ def test_the_roll_call_and_the_leaders_confirmation_are_kept(ent, briefing):
         db.session.commit()
     row = _fresh(Briefing, briefing.id)
     lines = {a.user_id: a for a in row.attendees}
-    assert lines[ent.worker.id].fitness == Fitness.OFF_WORK and lines[ent.worker.id].helper_id == ent.worker2.id
+    worker = lines[ent.worker.id]
+    assert (worker.fitness, worker.helper_id) == (Fitness.OFF_WORK, ent.worker2.id)
     assert lines[ent.team_leader.id].presence == Presence.LEAVE
     confirmed = row.sign_in_of(ent.worker2.id)
     assert confirmed.method == SignInMethod.LEADER and confirmed.note == "手机没电"

@@ -10,6 +10,7 @@ from blueprints.common.extensions import db
 from blueprints.inspections import due, services
 from blueprints.risk_points.services import ItemData
 from tests import factories
+from tests.factories_briefings import keep_off_work
 from tests.test_org import settings_form
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -345,3 +346,20 @@ def test_whoever_a_check_falls_to_may_do_it_and_the_sql_agrees(ent):
             assert selected == allowed, (user.role, level)
     assert services.may_check(ent.worker, teamless, "team")
     assert not services.may_check(ent.worker, elsewhere, "team")
+
+
+def test_a_worker_kept_off_work_has_no_checks_and_the_team_keeps_them(ent):
+    """不安全不上岗: once the briefing keeps W1 off work, the team's checks are no longer his
+    and he may not do them, while W2 still has them and may; after the shift he has them
+    again."""
+    def has_unit(user):
+        return [u.point.id for u in due.units_for(user)] == [ent.point.id]
+
+    clock.freeze(utc(2025, 3, 12, 7, 30))
+    assert has_unit(ent.worker) and has_unit(ent.worker2)
+    keep_off_work(ent, ent.worker, ent.worker2, utc(2025, 3, 12, 7, 40))
+    clock.freeze(utc(2025, 3, 12, 10))
+    assert due.units_for(ent.worker) == [] and not services.may_check(ent.worker, ent.point, "team")
+    assert has_unit(ent.worker2) and services.may_check(ent.worker2, ent.point, "team")
+    clock.freeze(utc(2025, 3, 12, 20, 30))
+    assert has_unit(ent.worker) and services.may_check(ent.worker, ent.point, "team")

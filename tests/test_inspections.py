@@ -16,6 +16,9 @@ from blueprints.photos.models import Photo
 from blueprints.risk_points import services as rp
 from tests import factories
 from tests.factories import count
+from tests.factories_briefings import keep_off_work
+from tests.test_sync import check_item
+from tests.test_sync import post as post_outbox
 
 # 10:00 in Shanghai, inside the day shift (08–20).
 NOW = datetime(2025, 3, 12, 2, 0)
@@ -325,3 +328,23 @@ def test_demo_history_fills_three_weeks_of_finished_periods(ent):
     assert count(InspectionAnswer) == 2 * made
     assert all(i.done_at < clock.now() for i in db.session.scalars(select(Inspection)))
     assert due.units_for(ent.worker)[0].state != due.DueState.DONE
+
+
+def test_a_worker_kept_off_work_may_not_submit_and_is_told_why(client, auth, ent):
+    """不安全不上岗: is a worker the briefing kept off work refused the check on the page, on
+    its submission and through the outbox, told it is by the briefing, with nothing
+    stored, while his teammate's check is taken?"""
+    keep_off_work(ent, ent.worker, ent.worker2, NOW - timedelta(hours=2, minutes=20))  # 07:40
+    clock.freeze(NOW)
+    auth.login(ent.worker)
+    page = client.get(f"/points/{ent.point.id}/check")
+    assert page.status_code == 403 and "班前会确定你本班不上岗" in page.get_data(as_text=True)
+    response = client.post(f"/points/{ent.point.id}/check", data=form_for(ent.point, {0: "ok", 1: "ok"}))
+    assert response.status_code == 403 and "班前会确定你本班不上岗" in response.get_data(as_text=True)
+    queued = post_outbox(client, check_item(ent.worker, ent.point))
+    assert queued.status_code == 403 and "班前会确定你本班不上岗" in queued.json["error"]
+    assert count(Inspection) == 0
+    auth.logout()
+    auth.login(ent.worker2)
+    response = client.post(f"/points/{ent.point.id}/check", data=form_for(ent.point, {0: "ok", 1: "ok"}))
+    assert response.status_code == 302 and count(Inspection) == 1

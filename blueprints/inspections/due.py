@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, String, and_, column, false, func, or_, select, true, values
 from sqlalchemy.orm import selectinload
 
+from blueprints.briefings import services as briefings
 from blueprints.common import clock
 from blueprints.common.enums import LabelledEnum
 from blueprints.common.extensions import db
@@ -264,10 +265,16 @@ def _department_points(user: User):
     return RiskPoint.department_id == department_id if department_id is not None else false()
 
 
-def _scope(user: User):
+def off_work(user: User, moment: datetime | None = None) -> bool:
+    """不安全不上岗: a worker kept off work at a closed briefing does no checks until the
+    shift ends; the team's checks stay due to the rest of the team."""
+    return user.has_role(*CHECKERS) and briefings.off_work(user, moment) is not None
+
+
+def _scope(user: User, moment: datetime | None = None):
     """(check level, which points): the checks that fall due to this user."""
     if user.has_role(*CHECKERS):
-        if user.team_id is None:
+        if user.team_id is None or off_work(user, moment):
             return None
         return CheckLevel.TEAM, _team_points(user)
     if user.has_role(Role.DEPT_HEAD):
@@ -279,14 +286,17 @@ def _scope(user: User):
     return None
 
 
-def checkable(user: User, level: str):
-    """The points where the user may do a check of this level, as one condition (built
-    from the same parts as the checks that fall due to them): team checks to the point's
-    own team, or for a point without a team to its department's people, and to the
-    department head; workshop checks to that department head; the safety staff and the
-    principal may do any check. Anyone else reports a hazard instead."""
+def checkable(user: User, level: str, moment: datetime | None = None):
+    """The points where the user may do a check of this level at the moment, as one
+    condition (built from the same parts as the checks that fall due to them): team checks
+    to the point's own team, or for a point without a team to its department's people,
+    unless kept off work, and to the department head; workshop checks to that department
+    head; the safety staff and the principal may do any check. Anyone else reports a
+    hazard instead."""
     if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
         allowed = true()
+    elif level == CheckLevel.TEAM and user.has_role(*CHECKERS) and off_work(user, moment):
+        allowed = false()
     elif level == CheckLevel.TEAM and user.has_role(*CHECKERS):
         allowed = or_(_team_points(user),
                       and_(RiskPoint.team_id.is_(None), _department_points(user)))
@@ -353,7 +363,7 @@ def units_for(user: User, moment: datetime | None = None,
     the caller's gaps_for(user), so that a page showing both finds them once)."""
     tz_name = user.enterprise.timezone
     units = []
-    scope = _scope(user)
+    scope = _scope(user, moment)
     if scope is not None:
         level, which = scope
         # One query of the checks for all the points (see units_of_points).

@@ -67,8 +67,8 @@ def submit(user: User, point: RiskPoint, form: ImmutableMultiDict, files: Immuta
     then the answers, stored together. Raises Refused."""
     version_id, groups = optional_id(form.get("version_id")), []
     for level, frequency_key in units(form):
-        if not services.may_check(user, point, level):
-            raise services.NotYourCheck(services.check_refusal(point, level), status=403)
+        if not services.may_check(user, point, level, done_at):
+            raise services.NotYourCheck(services.check_refusal(user, point, level, done_at), status=403)
         version, items = services.unit_items(point, version_id, level, frequency_key)
         version_id = version.id
         groups.append(Group(level, frequency_key, answers(form, files, [item.id for item in items])))

@@ -48,10 +48,10 @@ def _form(point, groups, version, error=None, status=200, asked=False):
                            values=request.form, scan=scan, typed=services.TYPED), status
 
 
-def _refused(point, level):
+def _refused(point, level, reason=None):
     """Not this user's check: why, and the way to report a hazard at the point instead."""
     return render_template("inspections/point_notice.html", point=point,
-                           reason=services.check_refusal(point, level)), 403
+                           reason=reason or services.check_refusal(current_user, point, level)), 403
 
 
 @bp.route("/points/<int:point_id>/check", methods=["GET"])
@@ -79,7 +79,7 @@ def _show_refusal(point, refused: Refused):
     """Back to the form with the answers and the reason; or the point's notice when the
     check is someone else's; or an error page when the form itself is out of date."""
     if isinstance(refused, services.NotYourCheck):
-        return _refused(point, forms.units(request.form)[0][0])
+        return _refused(point, forms.units(request.form)[0][0], refused.message)
     tz_name, groups = current_user.enterprise.timezone, []
     try:
         for level, frequency_key in forms.units(request.form):

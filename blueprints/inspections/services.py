@@ -31,6 +31,10 @@ MAX_CHECK_AGE = timedelta(days=7)
 TYPED = "typed"
 
 
+OFF_WORK = _l("The team's briefing kept you off work this shift (not safe, not at work), so you "
+              "may not submit checks until it ends. The rest of your team does them.")
+
+
 class CheckRefused(Refused):
     """A check not taken; the message is for the user, in their language."""
 
@@ -179,14 +183,16 @@ def group_uuid(client_uuid: str, index: int, level: str, frequency_key: str) -> 
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{client_uuid}|{level}|{frequency_key}"))
 
 
-def may_check(user: User, point: RiskPoint, level: str) -> bool:
+def may_check(user: User, point: RiskPoint, level: str, moment: datetime | None = None) -> bool:
     """See due.checkable; anyone else who sees something wrong at a point reports a hazard
     instead (check_refusal)."""
-    return holds(due.checkable(user, level), point)
+    return holds(due.checkable(user, level, moment), point)
 
 
-def check_refusal(point: RiskPoint, level: str):
+def check_refusal(user: User, point: RiskPoint, level: str, moment: datetime | None = None):
     """Why may_check said no, for the person who scanned the point."""
+    if level == CheckLevel.TEAM and due.off_work(user, moment):
+        return OFF_WORK
     if level == CheckLevel.TEAM and point.team is not None:
         return _l("%(point)s is checked by %(team)s.", point=point.name, team=point.team.name)
     return _l("This check falls to others.")

@@ -32,7 +32,8 @@ def settings_form(**overrides):
     return {"name": "鲁安化工", "timezone": "Asia/Shanghai", "scoring_method": "LEC",
             "lec_red_min": "320", "lec_orange_min": "160", "lec_yellow_min": "70",
             "ls_red_min": "20", "ls_orange_min": "15", "ls_yellow_min": "9",
-            "general_fix_days": "7", "major_fix_days": "30", **overrides}
+            "general_fix_days": "7", "major_fix_days": "30", "briefing_late_minutes": "30",
+            "workday_start": "08:00", **overrides}
 
 
 # --- people ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.briefings import schedule
-from blueprints.briefings.models import Attendee, Briefing, Fitness, Presence
+from blueprints.briefings.models import Attendee, Briefing, Fitness, Presence, SignIn
 from blueprints.briefings.permissions import seen_by
 from blueprints.briefings.services import ROSTER_ROLES
 from blueprints.common import clock
@@ -61,6 +61,10 @@ def glance_slot(team: Team, enterprise: Enterprise, moment: datetime) -> schedul
     return started[-1] if started else None
 
 
+# Who sees today's briefings at a glance (the home's section and /briefings/today).
+OVERSEERS = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
+
+
 def _teams_seen(user: User) -> list:
     if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL, Role.ADMIN):
         return []
@@ -82,8 +86,10 @@ def today(user: User, moment: datetime | None = None) -> list[TeamToday]:
             slots.append((team, slot))
     held = {}
     if slots:
-        found = db.session.scalars(select(Briefing).where(
-            Briefing.enterprise_id == user.enterprise_id,
+        # What the rows show (leader, counts) comes with them: no query per team.
+        found = db.session.scalars(select(Briefing).options(
+            selectinload(Briefing.leader), selectinload(Briefing.attendees), selectinload(Briefing.sign_ins))
+            .where(Briefing.enterprise_id == user.enterprise_id,
             Briefing.shift_start.in_({slot.start for _team, slot in slots}),
             Briefing.team_id.in_([team.id for team, _slot in slots])))
         held = {(b.team_id, b.shift_start): b for b in found}
@@ -104,6 +110,17 @@ def kept_off_work(user: User, moment: datetime | None = None) -> list[Attendee]:
         .order_by(Briefing.team_id, Attendee.id)))
 
 
+def to_sign_in(user: User, moment: datetime | None = None) -> Briefing | None:
+    """The running briefing on whose roster the user is and has not yet signed in (its
+    leader aside: he runs it)."""
+    moment = moment or clock.now()
+    signed = exists().where(SignIn.briefing_id == Briefing.id, SignIn.user_id == user.id)
+    return db.session.scalar(select(Briefing).join(Attendee).where(
+        Attendee.user_id == user.id, Briefing.leader_id != user.id, Briefing.closed_at.is_(None),
+        Briefing.started_at <= moment, Briefing.shift_end > moment, ~signed)
+        .order_by(Briefing.started_at.desc()).limit(1))
+
+
 def missing_slots(team: Team, enterprise: Enterprise, since: datetime,
                   until: datetime) -> list[schedule.Slot]:
     """The team's slots whose briefing became missing in [since, until): not started by
@@ -119,14 +136,20 @@ def missing_slots(team: Team, enterprise: Enterprise, since: datetime,
 
 def history(user: User, team_id: int | None = None, day: date | None = None):
     """The briefings the user may see, newest first, of a team and a day if given."""
-    query = (select(Briefing).options(selectinload(Briefing.team), selectinload(Briefing.attendees),
-                                      selectinload(Briefing.sign_ins))
+    query = (select(Briefing).options(selectinload(Briefing.team), selectinload(Briefing.leader),
+                                      selectinload(Briefing.attendees), selectinload(Briefing.sign_ins))
              .where(seen_by(user)).order_by(Briefing.shift_start.desc(), Briefing.id.desc()))
     if team_id is not None:
         query = query.where(Briefing.team_id == team_id)
     if day is not None:
         query = query.where(Briefing.work_day == day)
     return query
+
+
+def history_teams(user: User) -> list[Team]:
+    """The teams of the briefings the user may see: the history's team filter."""
+    return list(db.session.scalars(select(Team).where(
+        Team.id.in_(select(Briefing.team_id).where(seen_by(user)))).order_by(Team.name)))
 
 
 @dataclass

@@ -45,6 +45,15 @@ def page_number(value: str) -> int:
     return number
 
 
+def iso_day(value: str) -> date:
+    """type= for ?date=: a day (2026-11-28) of years 2000 to 2099; anything else is
+    unreadable, and the filter is not applied."""
+    day = date.fromisoformat(value)
+    if not clock.EARLIEST.date() <= day < clock.LATEST.date():
+        raise ValueError(value)
+    return day
+
+
 def within_calendar(_form, field) -> None:
     """WTForms validator for dates and times people enter: years 2000 to 2099 only. The
     ends of the calendar (year 1, 9999) overflow when shifted by a zone or a deadline rule."""

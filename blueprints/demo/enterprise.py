@@ -4,6 +4,7 @@ from datetime import time, timedelta
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
+from blueprints.demo import briefings as demo_briefings
 from blueprints.demo import history as demo_history
 from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
 from blueprints.risk_points import services as rp
@@ -146,6 +147,7 @@ def load() -> Enterprise:
             row.created_at = set_up
     db.session.flush()
     demo_history.load_history(enterprise)
+    demo_briefings.load_briefings(enterprise)
     return enterprise
 
 

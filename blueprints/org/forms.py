@@ -15,7 +15,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from blueprints.common.inputs import row_id
 from blueprints.org.models import Role, ScoringMethod
-from blueprints.org.services import MAX_CHECK_WITHIN_HOURS, MAX_FIX_DAYS
+from blueprints.org.services import MAX_BRIEFING_LATE_MINUTES, MAX_CHECK_WITHIN_HOURS, MAX_FIX_DAYS
 
 _REQUIRED = _l("Please fill this in.")
 
@@ -118,3 +118,10 @@ class SettingsForm(FlaskForm):
     major_fix_days = IntegerField(_l("Major hazards: days to rectify"),
                                   validators=[InputRequired(_REQUIRED)],
                                   render_kw={"inputmode": "numeric", "min": 1, "max": MAX_FIX_DAYS})
+    briefing_late_minutes = IntegerField(
+        _l("A briefing is missing when not started this many minutes after the shift starts"),
+        validators=[InputRequired(_REQUIRED)],
+        render_kw={"inputmode": "numeric", "min": 0, "max": MAX_BRIEFING_LATE_MINUTES})
+    workday_start = TimeField(_l("Work starts at (teams without shifts)"),
+                              validators=[InputRequired(_REQUIRED)],
+                              description=_l("Their briefing is held before this time each day."))

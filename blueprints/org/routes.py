@@ -306,7 +306,8 @@ def settings():
     def change():
         values = {name: form[name].data
                   for name in ("name", "timezone", "scoring_method", "check_within_hours",
-                               *services.BAND_FIELDS, *services.FIX_DAYS_FIELDS)}
+                               *services.BAND_FIELDS, *services.FIX_DAYS_FIELDS,
+                               *services.BRIEFING_FIELDS)}
         return services.update_settings(enterprise, services.SettingsData(**values),
                                         current_user.id)
 

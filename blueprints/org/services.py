@@ -360,6 +360,8 @@ class SettingsData:
     ls_yellow_min: int
     general_fix_days: int
     major_fix_days: int
+    briefing_late_minutes: int
+    workday_start: time
     check_within_hours: int | None = None
 
 
@@ -368,6 +370,9 @@ MAX_CHECK_WITHIN_HOURS = 24
 # The deadline the assign form proposes: at most a year ahead.
 MAX_FIX_DAYS = 365
 FIX_DAYS_FIELDS = ("general_fix_days", "major_fix_days")
+# A briefing not started this long after its shift's start is missing: at most four hours.
+MAX_BRIEFING_LATE_MINUTES = 240
+BRIEFING_FIELDS = ("briefing_late_minutes", "workday_start")
 
 BAND_FIELDS = ("lec_red_min", "lec_orange_min", "lec_yellow_min",
                "ls_red_min", "ls_orange_min", "ls_yellow_min")
@@ -412,15 +417,23 @@ def update_settings(enterprise: Enterprise, data: SettingsData, actor_id: int) -
     for key in FIX_DAYS_FIELDS:
         if not 1 <= getattr(data, key) <= MAX_FIX_DAYS:
             errors[key] = _l("Enter whole days from 1 to %(max)s.", max=MAX_FIX_DAYS)
+    if not 0 <= data.briefing_late_minutes <= MAX_BRIEFING_LATE_MINUTES:
+        errors["briefing_late_minutes"] = _l("Enter whole minutes from 0 to %(max)s.",
+                                             max=MAX_BRIEFING_LATE_MINUTES)
     _refuse_if(errors)
     values = {"name": name, "timezone": tz, "scoring_method": scoring_method,
               "check_within_hours": data.check_within_hours,
-              **{key: getattr(data, key) for key in BAND_FIELDS + FIX_DAYS_FIELDS}}
+              **{key: getattr(data, key) for key in BAND_FIELDS + FIX_DAYS_FIELDS + BRIEFING_FIELDS}}
     before = {key: getattr(enterprise, key) for key in values}
     for key, value in values.items():
         setattr(enterprise, key, value)
-    changed = {key: value for key, value in values.items() if before[key] != value}
+    changed = {key: _as_json(value) for key, value in values.items() if before[key] != value}
     if changed:
         audit.record(enterprise.id, actor_id, "enterprise.settings_updated", enterprise,
-                     before={key: before[key] for key in changed}, **changed)
+                     before={key: _as_json(before[key]) for key in changed}, **changed)
     return enterprise
+
+
+def _as_json(value):
+    # The audit log's detail is JSON: a time of day is kept as "08:00".
+    return value.strftime("%H:%M") if isinstance(value, time) else value

@@ -3,6 +3,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.briefings.queries import OVERSEERS
 from blueprints.common import refusal
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
@@ -38,7 +39,8 @@ def list_points():
                   departments=org_services.departments(current_user.enterprise_id,
                                                        active_only=True),
                   may_print=current_user.has_role(*services.LABEL_KEEPERS),
-                  may_edit=current_user.has_role(*services.EDITORS))
+                  may_edit=current_user.has_role(*services.EDITORS),
+                  may_see_briefings=current_user.has_role(*OVERSEERS))
 
 
 # --- one point ------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ An Alert names its subject (a hazard), its rung, and its occurrence: "" for a
 rung that happens once, the deadline for the deadline rungs (so an extended
 deadline starts them afresh), the local day for daily repeats, the event id for
 the alerts sent at once, the rectification event for the verification rung and
-the time judged major for the regulator rung. (subject, rung, occurrence,
+the time judged major for the regulator rung; for a missing briefing the team is the
+subject and its shift's start the occurrence. (subject, rung, occurrence,
 recipient, channel) is sent at most once; services.claim() enforces that with
 unique keys.
 """
@@ -19,12 +20,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from blueprints.briefings import queries as briefings
 from blueprints.common import clock
 from blueprints.hazards.models import Hazard, HazardEvent, HazardEventKind, HazardState, RegulatorReport
 from blueprints.hazards.permissions import can
 from blueprints.inspections import due
 from blueprints.notifications.models import EscalationSettings
-from blueprints.org.models import Enterprise, Role, User
+from blueprints.org.models import Enterprise, Role, Team, User
 from blueprints.risk_points.models import CheckLevel, RiskPoint
 
 HAZARD = "hazard"
@@ -313,6 +315,37 @@ def check_ladder(session: Session, point: RiskPoint, now: datetime,
     return alerts
 
 
+# --- briefings not held --------------------------------------------------------------
+
+BRIEFING = "briefing_team"
+BRIEFING_MISSING = "briefing_missing"
+BRIEFING_TITLE = _l("Morning briefing not held")
+
+
+def briefing_ladder(session: Session, team: Team, enterprise: Enterprise, now: datetime) -> list[Alert]:
+    """A team's briefing not started by its shift's due-by moment (queries.missing_slots)
+    goes once per shift to the department's head and the safety directors; a shift longer
+    ago than CHECK_STALE is left alone, as a check is, and so is one before the enterprise
+    was set up here."""
+    alerts = []
+    since = max(now - CHECK_STALE, enterprise.created_at)
+    # missing_slots takes [since, until); the due-by moment itself is already missing.
+    for slot in briefings.missing_slots(team, enterprise, since, now + timedelta.resolution):
+        recipients = department_heads(session, team) + directors(session, team)
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = _("%(team)s, %(shift)s starting %(start)s: not started by %(due)s",
+                     team=team.name, shift=slot.name or _("Work day"),
+                     start=_local(slot.start, enterprise).strftime("%Y-%m-%d %H:%M"),
+                     due=_local(slot.due_by, enterprise).strftime("%H:%M"))
+            title = str(BRIEFING_TITLE)
+        alerts.append(Alert(enterprise_id=team.enterprise_id, subject_type=BRIEFING, subject_id=team.id,
+                            rung=BRIEFING_MISSING, occurrence=slot.key, recipients=recipients,
+                            title=title, body=body, url=_path("briefings.today"),
+                            department_id=team.department_id,
+                            mobiles=[u.mobile for u in recipients if u.mobile]))
+    return alerts
+
+
 def due_alerts(session: Session, now: datetime) -> list[Alert]:
     """Every rung reached by now across all enterprises (sending is idempotent, so
     rungs already sent are returned again and claimed by nobody)."""
@@ -330,4 +363,7 @@ def due_alerts(session: Session, now: datetime) -> list[Alert]:
     for point in session.scalars(select(RiskPoint).where(RiskPoint.active.is_(True))
                                  .order_by(RiskPoint.id)):
         alerts.extend(check_ladder(session, point, now, settings_of(point.enterprise_id)))
+    for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
+        for team in briefings.briefing_teams(enterprise.id):
+            alerts.extend(briefing_ladder(session, team, enterprise, now))
     return alerts

@@ -1,6 +1,8 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from blueprints.briefings import queries as briefings
+from blueprints.briefings import services as briefing_services
 from blueprints.common.extensions import db
 from blueprints.common.inputs import page_number
 from blueprints.dashboard import queue as work_queue
@@ -17,8 +19,12 @@ UNSCANNED_PER_PAGE = 50
 def home():
     """What this user must do now, most urgent first: by role the count strip and the work
     queue, then for everyone the fixes sent back to them and the hazards they are
-    rectifying, today's checks, and the department's undone team checks."""
+    rectifying, today's briefing (the leader's card, the teams' at a glance, or 不安全不上岗),
+    today's checks, and the department's undone team checks."""
     user = current_user
+    off_work = briefing_services.off_work(user) if user.has_role(*due.CHECKERS) else None
+    leading = briefings.leading(user)
+    glance = briefings.today(user) if user.has_role(*briefings.OVERSEERS) else None
     gaps = due.gaps_for(user)
     units = due.units_for(user, gaps_known=gaps)
     mine = queries.assigned_to(user)
@@ -33,7 +39,11 @@ def home():
         assigned=[m for m in mine if m.rejection is None],
         queue=work_queue.work_queue(user), strip=strip,
         team_undone=due.department_team_units_undone(user) if user.has_role(Role.DEPT_HEAD) else [],
-        majors=work_queue.open_major(user) if user.has_role(Role.PRINCIPAL) else None)
+        majors=work_queue.open_major(user) if user.has_role(Role.PRINCIPAL) else None,
+        off_work=off_work, leading=leading, glance=glance,
+        kept=briefings.kept_off_work(user) if leading or glance is not None else [],
+        to_sign_in=briefings.to_sign_in(user) if user.has_role(*due.CHECKERS) and not off_work else None,
+        counts=briefings.counts)
 
 
 @bp.route("/hazards/queue")

@@ -14,7 +14,8 @@ from blueprints.common.audit import AuditLog
 from blueprints.common.extensions import db
 from blueprints.demo import enterprise as demo
 from blueprints.org.models import Enterprise, Role, Team
-from tests.factories import count, make_department, make_enterprise, make_team, make_user
+from blueprints.photos.services import save_photo
+from tests.factories import count, jpeg_bytes, make_department, make_enterprise, make_team, make_user
 from tests.test_org import settings_form
 
 # 07:40 in Shanghai on 2026-11-30: the day shift (08:00–20:00) of 合成甲班 opens for its briefing.
@@ -164,6 +165,22 @@ def test_no_note_on_a_running_briefing(client, auth, ent):
     response = client.post(f"/briefings/{briefing.id}/notes", data={"text": "先记一笔"})
     assert response.status_code == 409 and "备注添加在已结束的班前会上" in _text(response)
     assert count(BriefingNote) == 0
+
+
+def test_the_team_photo_is_shown_to_whoever_sees_the_record(client, auth, ent):
+    briefing = _start(ent)
+    photo = save_photo(jpeg_bytes(), ent.enterprise.id, ent.team_leader.id)
+    with clock.frozen(_at(6)):
+        services.close(briefing, ent.team_leader, services.CloseInput(), photo_id=photo.id)
+        db.session.commit()
+    neighbour = make_user(ent.enterprise, Role.WORKER, team=make_team(ent.department))
+    db.session.commit()
+    for user, status in ((ent.dept_head, 200), (ent.worker, 200), (neighbour, 404)):
+        auth.login(user)
+        if status == 200:
+            assert f'src="/photos/{photo.id}.jpg"' in _text(client.get(f"/briefings/{briefing.id}"))
+        assert client.get(f"/photos/{photo.id}.jpg").status_code == status, user.role
+        auth.logout()
 
 
 # --- the history ------------------------------------------------------------------------------

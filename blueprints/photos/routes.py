@@ -2,6 +2,8 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from blueprints.briefings import permissions as briefing_permissions
+from blueprints.briefings.models import Briefing
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.hazards import permissions as hazard_permissions
@@ -17,16 +19,19 @@ bp = Blueprint("photos", __name__)
 
 def may_see(user: User, photo: Photo) -> bool:
     """A photo is seen by whoever may see a record it belongs to (a hazard, a step of one,
-    a check), each area answering by its own rule; one of no record yet, by its uploader."""
+    a check, a briefing), each area answering by its own rule; one of no record yet, by its
+    uploader."""
     hazards = list(db.session.scalars(select(Hazard).where(or_(
         Hazard.photo_id == photo.id,
         Hazard.id.in_(select(HazardEvent.hazard_id).where(HazardEvent.photo_id == photo.id))))))
     checks = list(db.session.scalars(select(Inspection).where(Inspection.id.in_(
         select(InspectionAnswer.inspection_id).where(InspectionAnswer.photo_id == photo.id)))))
-    if not hazards and not checks:
+    briefings = list(db.session.scalars(select(Briefing).where(Briefing.photo_id == photo.id)))
+    if not hazards and not checks and not briefings:
         return photo.uploaded_by_id == user.id
     return (any(hazard_permissions.can(user, "view", hazard) for hazard in hazards)
-            or any(inspections.can_view(user, check) for check in checks))
+            or any(inspections.can_view(user, check) for check in checks)
+            or any(briefing_permissions.can(user, "view", briefing) for briefing in briefings))
 
 
 @bp.route("/photos/<int:photo_id>.jpg")

@@ -12,6 +12,9 @@ from sqlalchemy import or_, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from blueprints.briefings import codes as briefing_codes
+from blueprints.briefings import services as briefing_services
+from blueprints.briefings.models import Briefing
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id
@@ -192,6 +195,44 @@ def _rectification(sub: Submission) -> Outcome:
     return Outcome(hazard.id, _hazard_url(hazard))
 
 
+@dataclass
+class SignInFields:
+    """What the worker's phone read from the leader's QR code, and when."""
+    briefing: Briefing
+    minute: int | None
+    code: str
+    scanned_at: datetime
+
+
+# The minutes a code can name: those of the times a phone may give (clock.parse_utc).
+MINUTES = range(briefing_codes.minute_of(clock.EARLIEST), briefing_codes.minute_of(clock.LATEST))
+
+
+def sign_in_fields(user: User, fields) -> SignInFields:
+    """The sign-in form's fields, read alike for its page (no script) and for the outbox:
+    the briefing of the user's enterprise (else 404), the code's minute and the phone's
+    time of the scan (with its offset, not ahead of the server)."""
+    briefing_id = optional_id(fields.get("briefing_id"))
+    briefing = db.session.get(Briefing, briefing_id) if briefing_id else None
+    if briefing is None or briefing.enterprise_id != user.enterprise_id:
+        raise Refused(_l("This briefing is not known. Scan the code on your leader's screen again."),
+                      status=404)
+    minute = optional_id(fields.get("minute"))
+    return SignInFields(briefing, minute if minute in MINUTES else None,
+                        fields.get("code", ""),
+                        parse_done_at(fields.get("scanned_at")))
+
+
+@kind("briefing_sign_in", "briefings.sign_in", briefing_services.sign_in_by_uuid)
+def _briefing_sign_in(sub: Submission) -> Outcome:
+    """A worker's sign-in, perhaps scanned offline and sent after the close: it counts by
+    the phone's time of the scan, not by when it arrives."""
+    read = sign_in_fields(sub.user, sub.fields)
+    row = briefing_services.sign_in(sub.user, read.briefing, read.minute, read.code, read.scanned_at,
+                                    sub.client_uuid, sub.user_agent)
+    return Outcome(row.id, url_for("briefings.signed", sign_in_id=row.id))
+
+
 def points_for_offline(user: User) -> list[RiskPoint]:
     """The points whose check a phone keeps: the user's team's, the department's for
     its head, and whatever the user checked in the last week."""
@@ -218,6 +259,9 @@ def offline_pages(user: User) -> dict:
     A one-way digest is given instead, so that a label scanned offline (its token read
     by the camera and hashed on the phone) opens the cached check page."""
     pages = [url_for(endpoint) for endpoint in ("dashboard.home", "sync.scanner", "hazards.report")]
+    if user.team_id:
+        # Opened by the leader's QR code, also where the briefing has no signal.
+        pages.append(url_for("briefings.sign_in"))
     points = []
     for point in points_for_offline(user):
         url = url_for("inspections.check", point_id=point.id)

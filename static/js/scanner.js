@@ -43,11 +43,14 @@
     };
   }
 
-  /* Only this app's own scan links are opened. */
+  /* Only this app's own links are opened: a risk point's scan link, and the briefing's
+     sign-in with its code in the fragment (offline, the kept sign-in page reads it). */
   function scanLink(text) {
     try {
       const url = new URL(text, window.location.href);
-      return url.origin === window.location.origin && /^\/q\/[^/]+$/.test(url.pathname) ? url.pathname : null;
+      if (url.origin !== window.location.origin) return null;
+      if (/^\/q\/[^/]+$/.test(url.pathname)) return url.pathname;
+      return url.pathname === root.dataset.signIn && url.hash ? url.pathname + url.hash : null;
     } catch (error) {
       return null;
     }
@@ -74,7 +77,7 @@
       const text = video.readyState >= 2 ? await decode().catch(() => null) : null;
       const link = text && scanLink(text);
       if (link) {
-        say('opening');
+        say(link.startsWith(root.dataset.signIn) ? 'signing' : 'opening');
         stop();
         window.location.assign(link);
         return;

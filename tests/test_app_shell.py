@@ -22,7 +22,7 @@ def test_every_file_of_the_shell_exists():
 
 def test_every_vendored_file_is_named_once_in_the_list():
     """An upgraded vendored file is renamed in the list, not left to the templates."""
-    on_disk = ({f"vendor/{path.name}" for path in (STATIC / "vendor").glob("*.js")}
+    on_disk = ({f"vendor/{path.name}" for path in (STATIC / "vendor").glob("*.*js")}
                | {f"icons/{path.name}" for path in (STATIC / "icons").glob("tabler-*.svg")})
     assert on_disk == set(assets.VENDORED.values())
     assert set(assets.VENDORED.values()) <= set(assets.SHELL)

@@ -8,8 +8,9 @@ UNMAPPED with the reason. A row the builders below do not make is made minimally
 """
 import io
 import itertools
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
+from enum import EnumMeta
 
 import pytest
 from PIL import Image
@@ -89,7 +90,7 @@ def _with_records(**enterprise_kw):
 _serial = itertools.count(1)
 _SAMPLES = {str: lambda: f"isolation-{next(_serial)}", int: lambda: 1, float: lambda: 1.0,
             Decimal: lambda: Decimal(1), bool: lambda: False, dict: dict,
-            time: lambda: time(8), type(clock.now()): clock.now}
+            time: lambda: time(8), date: lambda: clock.now().date(), type(clock.now()): clock.now}
 
 
 def _row_id(model, enterprise_id: int) -> int:
@@ -112,7 +113,9 @@ def _row_id(model, enterprise_id: int) -> int:
             values[column.key] = _row_id(next(m.class_ for m in db.Model.registry.mappers
                                               if m.local_table is target), enterprise_id)
         else:
-            values[column.key] = _SAMPLES[column.type.python_type]()
+            kind = column.type.python_type
+            # A labelled enum's column: its first member.
+            values[column.key] = next(iter(kind)) if isinstance(kind, EnumMeta) else _SAMPLES[kind]()
     row = model(**values)
     db.session.add(row)
     db.session.commit()

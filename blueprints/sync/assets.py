@@ -9,13 +9,15 @@ from flask import request
 # Vendored files carry their version in their name. This is the one place that names them:
 # the templates include them from here (`vendored`), the service worker precaches SHELL.
 VENDORED = {"htmx": "vendor/htmx-2.0.11.min.js", "jsqr": "vendor/jsQR-1.4.0.min.js",
-            "icons": "icons/tabler-3.52.0.svg"}
+            "leanqr": "vendor/lean-qr-2.7.4.min.mjs", "icons": "icons/tabler-3.52.0.svg"}
 
 # The files under static/ that every page may need offline. A name missing on the server
 # makes the worker's install fail, and with it offline support: tests/test_app_shell.py.
 SHELL = ("css/app.css", VENDORED["htmx"], "js/offline-store.js", "js/offline.js", "js/scanner.js",
          VENDORED["jsqr"], VENDORED["icons"], "icons/icon-192.png", "icons/icon-512.png",
-         "icons/icon-maskable-512.png", "manifest.webmanifest")
+         "icons/icon-maskable-512.png", "manifest.webmanifest",
+         # The leader's briefing screen: its code is drawn where the briefing has no signal.
+         "js/briefing.js", VENDORED["leanqr"])
 
 # What the service worker precaches and the page's code: a change to any of them is a
 # new deploy, so the service worker gets a new version and the user is offered a refresh.

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from blueprints.briefings import close_form as briefing_close_form
 from blueprints.briefings import codes as briefing_codes
 from blueprints.briefings import services as briefing_services
 from blueprints.briefings.models import Briefing
@@ -231,6 +232,21 @@ def _briefing_sign_in(sub: Submission) -> Outcome:
     row = briefing_services.sign_in(sub.user, read.briefing, read.minute, read.code, read.scanned_at,
                                     sub.client_uuid, sub.user_agent)
     return Outcome(row.id, url_for("briefings.signed", sign_in_id=row.id))
+
+
+def _briefing_by_close_uuid(client_uuid: str) -> Briefing | None:
+    return db.session.scalar(select(Briefing).where(Briefing.close_uuid == client_uuid))
+
+
+@kind("briefing_close", "briefings.close", _briefing_by_close_uuid)
+def _briefing_close(sub: Submission) -> Outcome:
+    """The leader's close, perhaps made where the briefing had no signal: the briefing
+    ends at the phone's time of the press, not when the close arrives."""
+    briefing = db.session.get(Briefing, sub.target["briefing_id"])
+    if briefing is None or briefing.enterprise_id != sub.user.enterprise_id:
+        raise Refused(_l("This briefing is not known."), status=404)
+    briefing_close_form.close(briefing, sub.user, sub.fields, sub.files, sub.done_at, sub.client_uuid)
+    return Outcome(briefing.id, url_for("briefings.detail", briefing_id=briefing.id))
 
 
 def points_for_offline(user: User) -> list[RiskPoint]:

@@ -61,6 +61,11 @@ def glance_slot(team: Team, enterprise: Enterprise, moment: datetime) -> schedul
     return started[-1] if started else None
 
 
+def local_day(enterprise: Enterprise, moment: datetime | None = None) -> date:
+    """Today in the enterprise's time zone: a slot of another work day shows its date."""
+    return clock.to_local(moment or clock.now(), enterprise.timezone).date()
+
+
 # Who sees today's briefings at a glance (the home's section and /briefings/today).
 OVERSEERS = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
 

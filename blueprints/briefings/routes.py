@@ -216,4 +216,5 @@ def today():
     """Each team's briefing of its current shift (a department head's teams, the safety
     staff's and the principal's all), missing first, with who is kept off work."""
     return render_template("briefings/today.html", rows=queries.today(current_user),
-                           kept=queries.kept_off_work(current_user), counts=queries.counts)
+                           kept=queries.kept_off_work(current_user), counts=queries.counts,
+                           local_day=queries.local_day(current_user.enterprise))

@@ -43,7 +43,7 @@ def home():
         off_work=off_work, leading=leading, glance=glance,
         kept=briefings.kept_off_work(user) if leading or glance is not None else [],
         to_sign_in=briefings.to_sign_in(user) if user.has_role(*due.CHECKERS) and not off_work else None,
-        counts=briefings.counts)
+        counts=briefings.counts, local_day=briefings.local_day(user.enterprise))
 
 
 @bp.route("/hazards/queue")

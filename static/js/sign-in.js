@@ -19,6 +19,8 @@
     form.hidden = !found && !refused;
     document.getElementById('sign-in-button').hidden = !found;
     how.hidden = Boolean(found);
+    kept.hidden = true;
+    when.textContent = '';
     if (!found) return;
     const scanned = new Date();
     const values = {briefing_id: found[1], minute: found[2], code: found[3].toLowerCase(),
@@ -27,7 +29,6 @@
     const time = scanned.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
     when.textContent = when.dataset.text.replace('{time}', time);
     form.dataset.outboxLabel = time;   // the outbox names the record by it
-    kept.hidden = true;
   }
 
   // Kept offline: this page says so itself, in the place of the button.

@@ -81,7 +81,7 @@ def test_the_record_shows_names_times_fitness_and_how_each_signed_in(client, aut
     for expected in (ent.worker.name, ent.worker2.name, ent.team_leader.name, "合成甲班", "合成车间", "白班",
                      "2026-11-30", "07:40", "07:47", "7 分 0 秒", "第 1 版",
                      "07:42 扫码签到",                              # W1 scanned
-                     "不合格", "不放心：本班停止上岗", f"替岗人：{ent.team_leader.name}", "发烧38度",
+                     "不齐全", "不放心：本班停止上岗", f"替岗人：{ent.team_leader.name}", "发烧38度",
                      f"班组长确认<br><span class=\"muted\">{ent.team_leader.name}: 手机没电",
                      "收到时已结束，收到于 2026-11-30 09:00",        # the leader's offline scan
                      "到会 3/3 人 · 签到 3 · 停止上岗 1",

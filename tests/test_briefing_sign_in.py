@@ -43,6 +43,14 @@ def _sign_ins():
     return db.session.scalars(select(SignIn)).all()
 
 
+def _of_another_team(ent, role):
+    """A user of 合成乙班, the other team of the same department."""
+    team = Team(enterprise_id=ent.enterprise.id, department_id=ent.department.id, name="合成乙班")
+    db.session.add(team)
+    db.session.flush()
+    return factories.make_user(ent.enterprise, role, team=team)
+
+
 @pytest.fixture
 def briefing(ent):
     return start_briefing(ent.team_leader, ent.team, STARTED)
@@ -122,11 +130,8 @@ def test_a_code_scanned_outside_its_minute_is_refused(client, auth, ent, briefin
 
 
 def test_another_briefings_code_is_refused(client, auth, ent, briefing):
-    other_team = Team(enterprise_id=ent.enterprise.id, department_id=ent.department.id, name="合成乙班")
-    db.session.add(other_team)
-    db.session.flush()
-    other_leader = factories.make_user(ent.enterprise, Role.TEAM_LEADER, team=other_team)
-    other = start_briefing(other_leader, other_team, STARTED)
+    other_leader = _of_another_team(ent, Role.TEAM_LEADER)
+    other = start_briefing(other_leader, other_leader.team, STARTED)
     fields = _fields(other)
     fields["briefing_id"] = str(briefing.id)       # the other team's screen, read as ours
     auth.login(ent.worker)
@@ -137,10 +142,7 @@ def test_another_briefings_code_is_refused(client, auth, ent, briefing):
 
 
 def test_a_worker_of_another_team_is_refused(client, auth, ent, briefing):
-    other_team = Team(enterprise_id=ent.enterprise.id, department_id=ent.department.id, name="合成乙班")
-    db.session.add(other_team)
-    db.session.flush()
-    stranger = factories.make_user(ent.enterprise, Role.WORKER, team=other_team)
+    stranger = _of_another_team(ent, Role.WORKER)
     db.session.commit()
     auth.login(stranger)
     with clock.frozen(SCANNED + timedelta(minutes=1)):
@@ -165,10 +167,7 @@ def test_a_sign_in_is_shown_to_its_worker_and_the_briefings_viewers_only(client,
     auth.login(ent.worker)
     with clock.frozen(SCANNED + timedelta(seconds=20)):
         url = client.post("/briefings/sign-in", data=_fields(briefing)).headers["Location"]
-    other_team = Team(enterprise_id=ent.enterprise.id, department_id=ent.department.id, name="合成乙班")
-    db.session.add(other_team)
-    db.session.flush()
-    stranger = factories.make_user(ent.enterprise, Role.WORKER, team=other_team)
+    stranger = _of_another_team(ent, Role.WORKER)
     db.session.commit()
     for user, status in ((ent.team_leader, 200), (ent.director, 200), (stranger, 404)):
         auth.logout()

@@ -174,3 +174,16 @@ def test_a_sign_in_is_shown_to_its_worker_and_the_briefings_viewers_only(client,
         auth.login(user)
         assert client.get(url).status_code == status, user.role
     assert count(SignIn) == 1
+
+
+@pytest.mark.parametrize("field, value, status", [
+    ("minute", "9" * 30, 400), ("minute", "-5", 400), ("code", "<b>", 400),
+    ("scanned_at", "2026-11-30T07:42:10", 400), ("scanned_at", "gestern", 400),
+    ("briefing_id", "9" * 30, 404), ("briefing_id", "", 404)])
+def test_unreadable_fields_are_refused_and_store_nothing(client, auth, ent, briefing, field, value, status):
+    """The fields a phone sends as they are; a time without its offset cannot be placed."""
+    auth.login(ent.worker)
+    with clock.frozen(SCANNED + timedelta(minutes=1)):
+        response = client.post("/briefings/sign-in", data={**_fields(briefing), field: value})
+    assert response.status_code == status
+    assert _sign_ins() == []

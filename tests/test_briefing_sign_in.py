@@ -63,7 +63,7 @@ def test_the_sign_in_page_renders_for_a_worker_and_is_kept_offline(client, auth,
     html = page.get_data(as_text=True)
     assert 'data-outbox="briefing_sign_in"' in html and "/static/js/sign-in.js" in html
     assert "确认签到" in html and 'href="/scan"' in html
-    assert "htmx" not in html      # a worker screen: no 18 KB it does not use
+    assert "/static/vendor/htmx" not in html      # a worker screen: no 18 KB it does not use
     assert "/briefings/sign-in" in client.get("/api/v1/offline-pages").json["pages"]
 
 

@@ -173,6 +173,8 @@ def test_a_refused_close_changes_nothing_and_says_so_next_to_the_person(client, 
     queued = client.post("/api/v1/outbox", content_type="multipart/form-data",
                          data=_outbox(ent.team_leader, briefing, fields, LATER, "u-refused"))
     assert queued.status_code == 400 and f"roll-{ent.worker.id}-reason" in queued.json["errors"]
+    # The phone shows the first message alone: it names the person.
+    assert queued.json["error"] == f"{ent.worker.name}：请说明对此人不放心的原因。"
 
 
 def test_a_closed_briefing_is_not_closed_again(client, auth, ent, briefing):

@@ -70,4 +70,18 @@ def close(briefing: Briefing, user: User, fields: MultiDict, files: MultiDict, c
     check(user, "close", briefing)
     data = close_input(briefing, fields)
     photo = save_upload(files.get("photo"), user.enterprise_id, user.id)
-    return services.close(briefing, user, data, closed_at, photo.id if photo else None, client_uuid)
+    try:
+        return services.close(briefing, user, data, closed_at, photo.id if photo else None, client_uuid)
+    except Refused as refused:
+        _name_the_person(briefing, refused)
+        raise
+
+
+def _name_the_person(briefing: Briefing, refused: Refused) -> None:
+    """The page shows a person's message next to his inputs; the phone's outbox shows only
+    the first message, which must then say whose line it is."""
+    field = refused.field or ""
+    uid = optional_id(field.split("-")[1]) if field.startswith("roll-") else None
+    line = next((line for line in briefing.attendees if line.user_id == uid), None)
+    if line is not None:
+        refused.message = _l("%(name)s: %(message)s", name=line.user.name, message=refused.message)

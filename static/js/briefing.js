@@ -95,8 +95,22 @@ function whenKept(screen) {
   });
 }
 
+/* A person the leader is not easy about needs the reason and the helper before the close
+   is sent: the phone asks at once, where a close kept offline would be refused much later. */
+function requireWhy(form) {
+  const mark = () => {
+    for (const line of form.querySelectorAll('.roll')) {
+      const uneasy = line.querySelector('.rp-present:checked') && line.querySelector('.rf-helper:checked, .rf-off_work:checked');
+      for (const input of line.querySelectorAll('.roll-uneasy input, .roll-uneasy select')) input.required = Boolean(uneasy);
+    }
+  };
+  form.addEventListener('change', mark);
+  mark();
+}
+
 const screen = typeof document !== 'undefined' && document.getElementById('briefing-run');
 if (screen && screen.dataset.secret) {
+  requireWhy(document.getElementById('briefing-close'));
   whenKept(screen);
   run(screen);
 }

@@ -49,8 +49,11 @@ def test_the_leaders_screen_shows_a_code_another_phone_can_scan(live, phone):
     # Not easy about a worker: the reason and the helper appear, with no script of the page's own.
     page.click(f"label[for=fitness-{worker_id}-off_work]")
     assert page.is_visible(f"input[name=reason-{worker_id}]")
+    valid = "() => document.getElementById('briefing-close').checkValidity()"
+    assert not page.evaluate(valid)          # asked on the phone, not refused when it syncs
     page.fill(f"input[name=reason-{worker_id}]", "发烧")
     page.select_option(f"select[name=helper-{worker_id}]", str(helper_id))
+    assert page.evaluate(valid)
     assert_no_sideways_scroll(page)
 
     shutil.copy(screenshot(page, "briefing-leader-screen"), NOTES / "leader_screen_full.png")

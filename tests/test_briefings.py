@@ -176,3 +176,26 @@ def test_the_roll_call_and_the_leaders_confirmation_are_kept(ent, briefing):
         assert services.off_work(ent.worker2) is None
     with clock.frozen(row.shift_end + timedelta(minutes=1)):
         assert services.off_work(ent.worker) is None
+
+
+def test_the_team_leader_takes_over_a_briefing_the_department_head_started(ent):
+    with clock.frozen(BEFORE_DAY_SHIFT):
+        started = services.start(ent.dept_head, ent.team)
+        db.session.commit()
+    with clock.frozen(BEFORE_DAY_SHIFT + timedelta(minutes=6)):
+        services.close(started, ent.team_leader, services.CloseInput(tasks="接手"))
+        db.session.commit()
+    assert _fresh(Briefing, started.id).tasks == "接手"
+
+
+def test_a_sign_in_uuid_sent_by_someone_else_is_refused(ent, briefing):
+    scanned = BEFORE_DAY_SHIFT + timedelta(minutes=2)
+    minute, code = _code_at(briefing, scanned)
+    with clock.frozen(scanned):
+        services.sign_in(ent.worker, briefing, minute, code, scanned, client_uuid="same")
+        db.session.commit()
+        with pytest.raises(Refused) as refused:
+            services.sign_in(ent.worker2, briefing, minute, code, scanned, client_uuid="same")
+    assert refused.value.status == 409
+    db.session.rollback()
+    assert [s.user_id for s in _fresh(Briefing, briefing.id).sign_ins] == [ent.worker.id]

@@ -45,12 +45,20 @@ def _heads_department(user: User, briefing: Briefing) -> bool:
 
 def _chair(user, briefing):
     # Chaired by the team's leader; the department head stands in for an absent one.
-    return ((user.has_role(Role.TEAM_LEADER) and user.team_id == briefing.team_id)
-            or _heads_department(user, briefing))
+    return _team_leader(user, briefing) or _heads_department(user, briefing)
 
 
 def _leader(user, briefing):
     return user.id == briefing.leader_id
+
+
+def _team_leader(user, briefing):
+    return user.has_role(Role.TEAM_LEADER) and user.team_id == briefing.team_id
+
+
+def _runs(user, briefing):
+    # Who started it, or the team's leader taking over from the department head.
+    return _leader(user, briefing) or _team_leader(user, briefing)
 
 
 def _on_roster(user, briefing):
@@ -75,7 +83,7 @@ class Rule:
 RULES: dict[str, Rule] = {
     "view": Rule(lambda u, b: True, lambda b: True, ""),
     "start": Rule(_chair, lambda b: b.id is None, _l("This briefing has already been started.")),
-    "close": Rule(_leader, _running, _l("A closed briefing cannot be changed: add a note instead.")),
+    "close": Rule(_runs, _running, _l("A closed briefing cannot be changed: add a note instead.")),
     "sign_in": Rule(_on_roster, lambda b: True, ""),
     "add_note": Rule(_supervisor, lambda b: not _running(b),
                      _l("Notes are added to a closed briefing; while it runs, the leader records it.")),

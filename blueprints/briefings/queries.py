@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.briefings import schedule
 from blueprints.briefings.models import Attendee, Briefing, Fitness, Presence, SignIn
 from blueprints.briefings.permissions import seen_by
-from blueprints.briefings.services import ROSTER_ROLES
+from blueprints.briefings.services import ROSTER_ROLES, keeps_off_work
 from blueprints.common import clock
 from blueprints.common.enums import LabelledEnum
 from blueprints.common.extensions import db
@@ -110,9 +110,7 @@ def kept_off_work(user: User, moment: datetime | None = None) -> list[Attendee]:
     moment = moment or clock.now()
     return list(db.session.scalars(select(Attendee).join(Briefing).options(
         selectinload(Attendee.user), selectinload(Attendee.helper), selectinload(Attendee.briefing))
-        .where(seen_by(user), Attendee.fitness == Fitness.OFF_WORK, Attendee.presence == Presence.PRESENT,
-               Briefing.closed_at.is_not(None), Briefing.closed_at <= moment, Briefing.shift_end > moment)
-        .order_by(Briefing.team_id, Attendee.id)))
+        .where(seen_by(user), keeps_off_work(moment)).order_by(Briefing.team_id, Attendee.id)))
 
 
 def to_sign_in(user: User, moment: datetime | None = None) -> Briefing | None:

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from blueprints.briefings import codes, schedule
 from blueprints.briefings.models import (
@@ -290,7 +290,9 @@ def sign_in(user: User, briefing: Briefing, minute: int | None, code: str, scann
     running then (a sign-in queued offline and sent after the close still counts). Signing
     in again changes nothing."""
     already = sign_in_by_uuid(client_uuid)
-    if already is not None and already.user_id == user.id:
+    if already is not None:
+        if already.user_id != user.id:
+            raise Refused(_l("This record was already sent from another login."), status=409)
         return already
     check(user, "sign_in", briefing)
     if minute is None or not codes.code_matches(briefing.secret, briefing.id, minute, code):
@@ -328,12 +330,15 @@ def add_note(briefing: Briefing, user: User, text: str) -> BriefingNote:
 
 # --- 不安全不上岗 ---------------------------------------------------------------------------
 
+def keeps_off_work(moment: datetime):
+    """The roll-call lines (joined to their briefing) that keep their person off work at
+    the moment: marked so at a closed briefing whose shift has not yet ended."""
+    return and_(Attendee.fitness == Fitness.OFF_WORK, Attendee.presence == Presence.PRESENT,
+                Briefing.closed_at.is_not(None), Briefing.closed_at <= moment, Briefing.shift_end > moment)
+
+
 def off_work(user: User, moment: datetime | None = None) -> Attendee | None:
-    """The roll-call line that keeps the user off work now: marked so at a closed briefing
-    whose shift has not yet ended."""
-    moment = moment or clock.now()
+    """The roll-call line that keeps the user off work now, if any."""
     return db.session.scalar(select(Attendee).join(Briefing).where(
-        Attendee.user_id == user.id, Attendee.fitness == Fitness.OFF_WORK,
-        Attendee.presence == Presence.PRESENT, Briefing.closed_at.is_not(None),
-        Briefing.closed_at <= moment, Briefing.shift_end > moment)
+        Attendee.user_id == user.id, keeps_off_work(moment or clock.now()))
         .order_by(Briefing.shift_start.desc()).limit(1))

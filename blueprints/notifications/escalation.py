@@ -324,13 +324,15 @@ BRIEFING_TITLE = _l("Morning briefing not held")
 
 def briefing_ladder(session: Session, team: Team, enterprise: Enterprise, now: datetime) -> list[Alert]:
     """A team's briefing not started by its shift's due-by moment (queries.missing_slots)
-    goes once per shift to the department's head and the safety directors; a shift longer
-    ago than CHECK_STALE is left alone, as a check is, and so is one before the enterprise
-    was set up here."""
+    goes once per shift to the department's head and the safety directors, while the shift
+    runs: after it, the alert helps nobody (and a first pass after an upgrade does not tell
+    of every shift of the day before). Nor for a shift before the enterprise was set up."""
     alerts = []
     since = max(now - CHECK_STALE, enterprise.created_at)
     # missing_slots takes [since, until); the due-by moment itself is already missing.
     for slot in briefings.missing_slots(team, enterprise, since, now + timedelta.resolution):
+        if now >= slot.end:
+            continue
         recipients = department_heads(session, team) + directors(session, team)
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             body = _("%(team)s, %(shift)s starting %(start)s: not started by %(due)s",

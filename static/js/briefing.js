@@ -108,9 +108,25 @@ function requireWhy(form) {
   mark();
 }
 
+/* Who has signed in: the run URL answers a request marked as htmx's with the list only.
+   Asked every 10 s while online; a few lines here rather than htmx (18 KB) on this screen.
+   Once the close has arrived (from this phone's outbox too), the answer leads to the record. */
+function poll(screen) {
+  setInterval(async () => {
+    if (!navigator.onLine || document.hidden) return;
+    const response = await fetch(window.location.pathname, {headers: {'HX-Request': 'true'}}).catch(() => null);
+    if (!response || !response.ok) return;
+    const record = response.headers.get('HX-Redirect');
+    if (record) window.location.assign(record);
+    // Closed on this phone and waiting to be sent: the list stays hidden.
+    else if (!screen.hidden) document.getElementById('sign-ins').outerHTML = await response.text();
+  }, 10000);
+}
+
 const screen = typeof document !== 'undefined' && document.getElementById('briefing-run');
 if (screen && screen.dataset.secret) {
   requireWhy(document.getElementById('briefing-close'));
   whenKept(screen);
   run(screen);
+  poll(screen);
 }

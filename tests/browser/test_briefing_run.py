@@ -2,8 +2,6 @@
 the server decodes to the sign-in link with the code of the current minute, and nothing
 scrolls sideways."""
 import io
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image
@@ -13,9 +11,7 @@ from blueprints.briefings import codes, services
 from blueprints.briefings.models import Briefing, Fitness
 from blueprints.common.extensions import db
 from tests import factories
-from tests.browser.conftest import SCREENSHOTS, assert_no_sideways_scroll, login, screenshot
-
-NOTES = Path("/work/notes/shots11")
+from tests.browser.conftest import assert_no_sideways_scroll, login, screenshot
 
 
 def test_the_leaders_screen_shows_a_code_another_phone_can_scan(live, phone):
@@ -43,8 +39,7 @@ def test_the_leaders_screen_shows_a_code_another_phone_can_scan(live, phone):
     assert page.text_content("#briefing-code").lower() == codes.code_for(secret, briefing_id, minute)
     assert 0 < int(page.text_content("#briefing-countdown")) <= 60
     assert_no_sideways_scroll(page)
-    NOTES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(NOTES / "leader_screen_top.png"))
+    screenshot(page, "briefing-leader-screen-top", full_page=False)
 
     # Not easy about a worker: the reason and the helper appear, with no script of the page's own.
     page.click(f"label[for=fitness-{worker_id}-off_work]")
@@ -56,8 +51,7 @@ def test_the_leaders_screen_shows_a_code_another_phone_can_scan(live, phone):
     assert page.evaluate(valid)
     assert_no_sideways_scroll(page)
 
-    shutil.copy(screenshot(page, "briefing-leader-screen"), NOTES / "leader_screen_full.png")
-    assert (SCREENSHOTS / "briefing-leader-screen.png").exists()
+    screenshot(page, "briefing-leader-screen")
 
     # No signal: the close is kept on the phone, the screen says so, and it goes once online.
     phone.set_offline(True)

@@ -1,7 +1,9 @@
 """Measure the main screens as a cheap phone on a weak signal sees them.
 
 Starts gunicorn on a fresh demo database, logs in as a demo worker and as the safety
-director, and runs bench/phone_measure.py (slow profile, median of 3) on each screen.
+director, and runs bench/phone_measure.py (slow profile, median of 3) on each screen; then
+the team leader T001 starts today's briefing from his home, and his briefing screen and the
+sign-in page its QR code opens on a worker's phone (W001, same team) are measured too.
 Needs what `make test` installs (the test extras with playwright, Debian's chromium at
 /usr/bin/chromium, the compiled translations); nothing outside the repository. About three
 minutes on two cores. Run from the repository root:  .venv/bin/python bench/phone_pages.py
@@ -9,9 +11,11 @@ minutes on two cores. Run from the repository root:  .venv/bin/python bench/phon
 """
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from demo_server import demo_server
 from playwright.sync_api import sync_playwright
@@ -19,6 +23,7 @@ from playwright.sync_api import sync_playwright
 MEASURE = Path(__file__).resolve().parent / "phone_measure.py"
 PORT = int(os.environ.get("BENCH_PORT", "8391"))
 BASE = f"http://127.0.0.1:{PORT}"
+BUDGET_KB = 60
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # (who, path, element that makes the screen usable)
 SCREENS = [
@@ -30,38 +35,74 @@ SCREENS = [
     ("S001", "/hazards", "main"),
     ("S001", "/hazards/queue", "main"),
 ]
+# The briefing: its leader (and his team's name on his home), a worker of that team.
+LEADER, TEAM, WORKER = "T001", "合成甲班", "W001"
+
+
+def log_in(p, user: str):
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(BASE + "/login")
+    page.fill("input[name=identifier]", user)
+    page.fill("input[name=password]", "zicha2026")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return browser, context, page
 
 
 def login_state(user: str, path: Path) -> None:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(BASE + "/login")
-        page.fill("input[name=identifier]", user)
-        page.fill("input[name=password]", "zicha2026")
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        browser, context, _page = log_in(p, user)
         context.storage_state(path=str(path))
         browser.close()
 
 
+def start_briefing(path: Path) -> list[tuple[str, str, str]]:
+    """The leader starts today's briefing from his home's 开始班前会 and keeps his login in
+    path; the screens to measure: his briefing screen, usable once the QR code is drawn, and
+    the sign-in page the code opens (the fragment stays in the browser), usable once it has
+    read the fragment and shows its button."""
+    with sync_playwright() as p:
+        browser, context, page = log_in(p, LEADER)
+        page.goto(BASE + "/home")
+        page.locator("section.brief-lead", has_text=TEAM).locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r".*/briefings/\d+/run$"))
+        minute = page.wait_for_selector("#briefing-qr[data-minute]").get_attribute("data-minute")
+        code = page.text_content("#briefing-code").strip().lower()
+        run = urlparse(page.url).path
+        context.storage_state(path=str(path))
+        browser.close()
+    briefing_id = run.split("/")[2]
+    return [(LEADER, run, "#briefing-qr[data-minute]"),
+            (WORKER, f"/briefings/sign-in#{briefing_id}.{minute}.{code}", "#sign-in-button")]
+
+
 def main() -> None:
     with demo_server(PORT) as work:
-        states = {}
-        print(f"{'screen':22} {'KB':>6} {'req':>4} {'usable ms':>9} {'load ms':>8} sideways")
-        for user, path, selector in SCREENS:
+        states = {LEADER: work / f"{LEADER}.json"}
+        screens = SCREENS + start_briefing(states[LEADER])
+        width = max(len(f"{user} {path}") for user, path, _selector in screens)
+        print(f"{'screen':{width}} {'KB':>6} {'req':>4} {'usable ms':>9} {'load ms':>8} sideways")
+        for user, path, selector in screens:
             args = [sys.executable, str(MEASURE), BASE + path, "--throttle", "slow", "--runs", "3",
-                    "--wait-selector", selector]
+                    "--wait-selector", selector, "--top", "30"]
             if user:
                 if user not in states:
                     states[user] = work / f"{user}.json"
                     login_state(user, states[user])
                 args += ["--storage-state", str(states[user])]
             result = json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
-            print(f"{(user or '-') + ' ' + path:22} {result['transferred_kb']:6.1f} "
+            print(f"{(user or '-') + ' ' + path:{width}} {result['transferred_kb']:6.1f} "
                   f"{result['requests']:4} {result['usable_ms_median']:9} "
                   f"{result['load_ms_median']:8} {result['horizontal_scroll']}")
+            for error in result["console_errors"]:
+                print(f"    console: {error}")
+            # Over the 60 KB a worker's first visit may weigh: where the bytes go.
+            if result["transferred_kb"] > BUDGET_KB:
+                for request in result["last_run"]["largest"]:
+                    print(f"    {request['transferred_kb']:6.1f} KB ({request['decoded_kb']:.1f} unpacked, "
+                          f"{request['encoding'] or 'plain'}) {urlparse(request['url']).path}")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,8 @@ def test_the_leader_starts_continues_and_sees_what_was_held(client, auth, ent):
         db.session.commit()
     clock.freeze(local(9, 0))
     home = page(client, auth, ent.team_leader)
-    assert f'href="/briefings/{briefing.id}"' in home and "已召开 08:35–08:45，1/3 签到" in home
+    # W2 confirmed, and the leader, who chaired
+    assert f'href="/briefings/{briefing.id}"' in home and "已召开 08:35–08:45，2/3 签到" in home
     assert f"不上岗：{ent.worker.name}" in home and "继续班前会" not in home
 
 
@@ -109,7 +110,7 @@ def test_today_shows_a_department_heads_teams_and_everyone_elses_to_the_safety_s
     clock.freeze(local(9, 0))
     head = page(client, auth, ent.dept_head, "/briefings/today")
     assert "合成甲班" in head and "合成乙班" in head and "罐区班" not in head
-    assert f'href="/briefings/{briefing.id}"' in head and "到会 3/3 · 签到 0" in head
+    assert f'href="/briefings/{briefing.id}"' in head and "到会 3/3 · 签到 1" in head  # the leader chaired
     assert "brief-short" in head            # held in four minutes
     for user in (ent.safety_officer, ent.director, ent.principal):
         assert "罐区班" in page(client, auth, user, "/briefings/today")

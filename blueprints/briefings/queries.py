@@ -164,8 +164,9 @@ class Counts:
 
 
 def counts(briefing: Briefing) -> Counts:
+    """The leader chairs: present, he counts as signed in to his own briefing."""
     present = [a for a in briefing.attendees if a.presence == Presence.PRESENT]
-    signed = {s.user_id for s in briefing.sign_ins}
+    signed = {s.user_id for s in briefing.sign_ins} | {briefing.leader_id}
     return Counts(len(briefing.attendees), len(present), len(signed & {a.user_id for a in present}),
                   sum(a.fitness == Fitness.OFF_WORK for a in present))
 

@@ -1,16 +1,14 @@
-"""Who may do what to a briefing, and when: the one table views, services and templates
-ask (`can(user, action, briefing)`). A briefing about to be started is asked as an
-unsaved row, so that starting is in the table too."""
-from collections.abc import Callable
-from dataclasses import dataclass
+"""Who may do what to a briefing, and when: the briefings' table, which views, services
+and templates ask (`can(user, action, briefing)`, here or through common.permissions). A
+briefing about to be started is asked as an unsaved row, so that starting is in the
+table too."""
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, true
 
 from blueprints.briefings.models import Briefing
-from blueprints.common.predicates import holds
-from blueprints.common.refusal import Refused
+from blueprints.common.permissions import Rule, Table, always, anyone, table_for
 from blueprints.org.models import Role, User
 
 SEES_ALL = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL, Role.ADMIN)
@@ -73,42 +71,15 @@ def _running(briefing):
     return briefing.closed_at is None
 
 
-@dataclass(frozen=True)
-class Rule:
-    who: Callable[[User, Briefing], bool]
-    when: Callable[[Briefing], bool]
-    refused: object  # why `when` fails, for the user
-
-
 RULES: dict[str, Rule] = {
-    "view": Rule(lambda u, b: True, lambda b: True, ""),
+    "view": Rule(anyone, always),
     "start": Rule(_chair, lambda b: b.id is None, _l("This briefing has already been started.")),
     "close": Rule(_runs, _running, _l("A closed briefing cannot be changed: add a note instead.")),
-    "sign_in": Rule(_on_roster, lambda b: True, ""),
+    "sign_in": Rule(_on_roster, always, denied=_l("You are not on this briefing's roster: sign in at "
+                                                  "your own team's briefing.")),
     "add_note": Rule(_supervisor, lambda b: not _running(b),
                      _l("Notes are added to a closed briefing; while it runs, the leader records it.")),
 }
 
-
-def sees(user: User, briefing: Briefing) -> bool:
-    return holds(seen_by(user), briefing)
-
-
-def may(user: User, action: str, briefing: Briefing) -> bool:
-    """Whether the user's role and relation to the briefing allow the action (time aside)."""
-    return sees(user, briefing) and RULES[action].who(user, briefing)
-
-
-def can(user: User, action: str, briefing: Briefing) -> bool:
-    return may(user, action, briefing) and RULES[action].when(briefing)
-
-
-def check(user: User, action: str, briefing: Briefing) -> None:
-    """Raises Refused with the user's reason."""
-    if not may(user, action, briefing):
-        if action == "sign_in":
-            raise Refused(_l("You are not on this briefing's roster: sign in at your own team's "
-                             "briefing."), status=403)
-        raise Refused(_l("You may not do this."), status=403)
-    if not RULES[action].when(briefing):
-        raise Refused(RULES[action].refused, status=409)
+TABLE = table_for(Briefing, Table(seen_by, RULES))
+sees, may, can, check = TABLE.sees, TABLE.may, TABLE.can, TABLE.check

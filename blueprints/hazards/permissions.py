@@ -1,13 +1,12 @@
-"""Who may do what to a hazard, and in which state: the ONE table views, services and
-templates all ask (`can(user, action, hazard)`)."""
-from collections.abc import Callable
-from dataclasses import dataclass
+"""Who may do what to a hazard, and in which state: the hazards' table, which views,
+services and templates all ask (`can(user, action, hazard)`, here or through
+common.permissions)."""
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, true
 
-from blueprints.common.predicates import holds
+from blueprints.common.permissions import Rule, Table, always, anyone, table_for
 from blueprints.common.refusal import Refused
 from blueprints.hazards.models import DecisionStatus, Hazard, HazardState
 from blueprints.org.models import Role, User
@@ -60,10 +59,6 @@ def _seen_by(enterprise_id: int, sees_all: bool, user_id: int, team_id: int | No
     return and_(Hazard.enterprise_id == enterprise_id, or_(*mine))
 
 
-def sees(user: User, hazard: Hazard) -> bool:
-    return holds(seen_by(user), hazard)
-
-
 def _assigner(user, hazard):
     return user.has_role(*SAFETY) or heads_department(user, hazard)
 
@@ -87,10 +82,6 @@ def _verifier(user, hazard):
     if hazard.is_major:
         return user.has_role(Role.SAFETY_DIRECTOR)
     return user.has_role(*SAFETY) or heads_department(user, hazard)
-
-
-def _anyone(_user, _hazard):
-    return True
 
 
 def _planner(user, hazard):
@@ -138,16 +129,9 @@ def _may_extend(hazard):
             and not _pending(hazard.extensions))
 
 
-@dataclass(frozen=True)
-class Rule:
-    who: Callable[[User, Hazard], bool]
-    when: Callable[[Hazard], bool]
-    refused: str  # why `when` fails, for the user
-
-
 # THE table. Seeing the hazard is required for every action on top of `who`.
 RULES: dict[str, Rule] = {
-    "view": Rule(_anyone, lambda h: True, ""),
+    "view": Rule(anyone, always),
     "assign": Rule(_assigner, _state(HazardState.REPORTED, HazardState.ASSIGNED),
                    _l("Only a reported or assigned hazard can be assigned.")),
     "change_grade": Rule(_safety, _open, _l("A closed hazard cannot be changed.")),
@@ -172,19 +156,5 @@ RULES: dict[str, Rule] = {
 ACTIONS = tuple(RULES)
 
 
-def may(user: User, action: str, hazard: Hazard) -> bool:
-    """Whether the user's role and relation to the hazard allow the action (state aside)."""
-    return sees(user, hazard) and RULES[action].who(user, hazard)
-
-
-def can(user: User, action: str, hazard: Hazard) -> bool:
-    rule = RULES[action]
-    return may(user, action, hazard) and rule.when(hazard)
-
-
-def check(user: User, action: str, hazard: Hazard) -> None:
-    """Raises PermissionDenied or InvalidTransition with the user's reason."""
-    if not may(user, action, hazard):
-        raise PermissionDenied(_l("You may not do this."))
-    if not RULES[action].when(hazard):
-        raise InvalidTransition(RULES[action].refused)
+TABLE = table_for(Hazard, Table(seen_by, RULES, PermissionDenied, InvalidTransition))
+sees, may, can, check = TABLE.sees, TABLE.may, TABLE.can, TABLE.check

@@ -2,11 +2,10 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from blueprints.briefings import permissions as briefing_permissions
 from blueprints.briefings.models import Briefing
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
-from blueprints.hazards import permissions as hazard_permissions
+from blueprints.common.permissions import can
 from blueprints.hazards.models import Hazard, HazardEvent
 from blueprints.inspections import services as inspections
 from blueprints.inspections.models import Inspection, InspectionAnswer
@@ -29,9 +28,8 @@ def may_see(user: User, photo: Photo) -> bool:
     briefings = list(db.session.scalars(select(Briefing).where(Briefing.photo_id == photo.id)))
     if not hazards and not checks and not briefings:
         return photo.uploaded_by_id == user.id
-    return (any(hazard_permissions.can(user, "view", hazard) for hazard in hazards)
-            or any(inspections.can_view(user, check) for check in checks)
-            or any(briefing_permissions.can(user, "view", briefing) for briefing in briefings))
+    return (any(can(user, "view", record) for record in (*hazards, *briefings))
+            or any(inspections.can_view(user, check) for check in checks))
 
 
 @bp.route("/photos/<int:photo_id>.jpg")

@@ -19,7 +19,7 @@ from blueprints.sync import services as sync_services
 bp = Blueprint("briefings", __name__, url_prefix="/briefings")
 
 
-# --- the leader's screen: start, run, close (issue 11, engineer A) ------------------------
+# --- the leader's screen: start, run, close
 
 @bp.route("/start", methods=["POST"])
 def start():
@@ -85,7 +85,7 @@ def close(briefing_id):
     return redirect(url_for("briefings.detail", briefing_id=briefing.id))
 
 
-# --- the worker's sign-in (issue 11, engineer B) ------------------------------------------
+# --- the worker's sign-in
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
@@ -117,7 +117,7 @@ def signed(sign_in_id: int):
     return render_template("briefings/signed.html", sign_in=row)
 
 
-# --- the records: one briefing and its notes, the history; the templates (issue 11, engineer D)
+# --- the records: one briefing and its notes, the history; the templates
 
 def _seen(briefing_id: int) -> Briefing:
     """The briefing, if the user may see it; another enterprise's or one he may not, 404 alike."""
@@ -208,7 +208,7 @@ def edit_template(team_id):
                            steps=BriefingStep), status
 
 
-# --- today at a glance (issue 11, engineer C) ---------------------------------------------
+# --- today at a glance
 
 @bp.route("/today")
 @roles_required(*queries.OVERSEERS)

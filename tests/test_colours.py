@@ -9,7 +9,8 @@ from pathlib import Path
 from blueprints.hazards.models import HazardGrade
 
 ROOT = Path(__file__).resolve().parents[1]
-CSS = (ROOT / "static" / "css" / "app.css").read_text(encoding="utf-8")
+# Every stylesheet: app.css and the ones a few pages load (briefing.css).
+CSS = "\n".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "static" / "css").glob("*.css")))
 
 
 def colours(text: str) -> list[tuple[float, float, float]]:

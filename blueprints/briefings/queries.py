@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from blueprints.briefings import schedule
 from blueprints.briefings.models import Attendee, Briefing, Fitness, Presence, SignIn
-from blueprints.briefings.permissions import seen_by
-from blueprints.briefings.services import ROSTER_ROLES, keeps_off_work
+from blueprints.briefings.permissions import SEES_ALL, seen_by
+from blueprints.briefings.services import ROSTER_ROLES, keeps_off_work, of_slot
 from blueprints.common import clock
 from blueprints.common.enums import LabelledEnum
 from blueprints.common.extensions import db
@@ -71,7 +71,7 @@ OVERSEERS = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRI
 
 
 def _teams_seen(user: User) -> list:
-    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL, Role.ADMIN):
+    if user.has_role(*SEES_ALL):
         return []
     if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
         return [Team.department_id == user.effective_department_id]
@@ -180,7 +180,6 @@ def leading(user: User, moment: datetime | None = None) -> TeamToday | None:
     slot = schedule.current_slot(team, user.enterprise, moment)
     if slot is None:
         return None
-    briefing = db.session.scalar(select(Briefing).where(Briefing.team_id == team.id,
-                                                        Briefing.shift_start == slot.start))
+    briefing = of_slot(team, slot)
     return TeamToday(team, slot, briefing, status_of(slot, briefing, moment))
 

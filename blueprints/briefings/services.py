@@ -269,6 +269,12 @@ def close(briefing: Briefing, user: User, data: CloseInput, closed_at: datetime 
     return briefing
 
 
+def by_close_uuid(client_uuid: str | None) -> Briefing | None:
+    if not client_uuid:
+        return None
+    return db.session.scalar(select(Briefing).where(Briefing.close_uuid == client_uuid))
+
+
 # --- signing in ---------------------------------------------------------------------------
 
 STALE = _l("This code had already changed when it was scanned. Scan the code on the leader's "

@@ -54,8 +54,8 @@ def _hold(rng, team: Team, chair: User, slot: schedule.Slot, which: tuple) -> No
         briefing = services.start(chair, team, started)
     rolls = []
     for offset, line in enumerate(briefing.attendees):
-        if line.user_id == chair.id:
-            rolls.append(services.Roll(line.user_id, confirm_note="主持人"))
+        if line.user_id == chair.id:  # he chairs: not signed in to his own briefing
+            rolls.append(services.Roll(line.user_id))
             continue
         scanned = started + timedelta(minutes=1 + offset, seconds=rng.randint(5, 50))
         minute = codes.minute_of(scanned)

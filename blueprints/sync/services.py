@@ -234,11 +234,7 @@ def _briefing_sign_in(sub: Submission) -> Outcome:
     return Outcome(row.id, url_for("briefings.signed", sign_in_id=row.id))
 
 
-def _briefing_by_close_uuid(client_uuid: str) -> Briefing | None:
-    return db.session.scalar(select(Briefing).where(Briefing.close_uuid == client_uuid))
-
-
-@kind("briefing_close", "briefings.close", _briefing_by_close_uuid)
+@kind("briefing_close", "briefings.close", briefing_services.by_close_uuid)
 def _briefing_close(sub: Submission) -> Outcome:
     """The leader's close, perhaps made where the briefing had no signal: the briefing
     ends at the phone's time of the press, not when the close arrives."""

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
-from blueprints.briefings import codes, services
+from blueprints.briefings import services
 from blueprints.briefings.models import Fitness
 from blueprints.common import clock
+from blueprints.common import rotating_code as codes
 from blueprints.common.extensions import db
 from blueprints.org.models import Role
 from tests import factories

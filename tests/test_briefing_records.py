@@ -7,9 +7,10 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from blueprints.briefings import codes, services
+from blueprints.briefings import services
 from blueprints.briefings.models import Briefing, BriefingNote, BriefingTemplate, Fitness, Presence
 from blueprints.common import clock
+from blueprints.common import rotating_code as codes
 from blueprints.common.audit import AuditLog
 from blueprints.common.extensions import db
 from blueprints.demo import enterprise as demo

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from blueprints.briefings import codes
 from blueprints.briefings.models import SignIn, SignInMethod
 from blueprints.common import clock
+from blueprints.common import rotating_code as codes
 from blueprints.common.extensions import db
 from blueprints.org.models import Role, Team
 from tests import factories

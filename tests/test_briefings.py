@@ -4,9 +4,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from blueprints.briefings import codes, services
+from blueprints.briefings import services
 from blueprints.briefings.models import Briefing, Fitness, Presence, SignIn, SignInMethod
 from blueprints.common import clock
+from blueprints.common import rotating_code as codes
 from blueprints.common.extensions import db
 from blueprints.common.refusal import Refused
 from blueprints.org.models import Role
@@ -116,8 +117,8 @@ def test_codes_that_do_not_prove_presence_are_refused(ent, briefing, case):
     db.session.commit()
     with clock.frozen(BEFORE_DAY_SHIFT + timedelta(minutes=20)), pytest.raises(Refused) as refused:
         services.sign_in(ent.worker, target, minute, code, scanned, "u-3")
-    expected = {"stale": services.STALE, "wrong": services.WRONG, "other_briefing": services.WRONG,
-                "after_close": services.NOT_RUNNING, "before_start": services.NOT_RUNNING}[case]
+    expected = {"stale": codes.STALE, "wrong": codes.WRONG, "other_briefing": codes.WRONG,
+                "after_close": codes.NOT_RUNNING, "before_start": codes.NOT_RUNNING}[case]
     assert refused.value.field == "code" and refused.value.message is expected
     db.session.rollback()
     assert db.session.query(SignIn).count() == 0

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
-from blueprints.briefings import codes, schedule
+from blueprints.briefings import schedule
 from blueprints.briefings.models import (
     MIN_MINUTES,
     Attendee,
@@ -25,7 +25,7 @@ from blueprints.briefings.models import (
     SignInMethod,
 )
 from blueprints.briefings.permissions import check
-from blueprints.common import audit, clock
+from blueprints.common import audit, clock, rotating_code
 from blueprints.common.extensions import db
 from blueprints.common.refusal import Refused
 from blueprints.hazards.models import Hazard, HazardGrade
@@ -173,7 +173,7 @@ def start(user: User, team: Team, moment: datetime | None = None) -> Briefing:
     briefing = Briefing(enterprise_id=team.enterprise_id, team_id=team.id, department_id=team.department_id,
                         shift_name=slot.name, work_day=slot.work_day, shift_start=slot.start,
                         shift_end=slot.end, template_id=template.id, min_minutes=template.min_minutes,
-                        leader_id=user.id, started_at=moment, secret=codes.new_secret())
+                        leader_id=user.id, started_at=moment, secret=rotating_code.new_secret())
     check(user, "start", briefing)
     existing = of_slot(team, slot)
     if existing is not None:
@@ -277,12 +277,6 @@ def by_close_uuid(client_uuid: str | None) -> Briefing | None:
 
 # --- signing in ---------------------------------------------------------------------------
 
-STALE = _l("This code had already changed when it was scanned. Scan the code on the leader's "
-           "screen again (and check that your phone's clock is right).")
-WRONG = _l("This is not the code of this briefing. Scan the code on your leader's screen again.")
-NOT_RUNNING = _l("The briefing was not running when this code was scanned.")
-
-
 def sign_in_by_uuid(client_uuid: str | None) -> SignIn | None:
     if not client_uuid:
         return None
@@ -291,23 +285,17 @@ def sign_in_by_uuid(client_uuid: str | None) -> SignIn | None:
 
 def sign_in(user: User, briefing: Briefing, minute: int | None, code: str, scanned_at: datetime,
             client_uuid: str | None = None, user_agent: str = "") -> SignIn:
-    """A worker's own confirmation by the rotating code. It counts when the code is the
-    briefing's for that minute, the phone scanned it in that minute, and the briefing was
-    running then (a sign-in queued offline and sent after the close still counts). Signing
-    in again changes nothing."""
+    """A worker's own confirmation by the rotating code, by its rules (rotating_code.check_scan:
+    a sign-in queued offline and sent after the close still counts). Signing in again
+    changes nothing."""
     already = sign_in_by_uuid(client_uuid)
     if already is not None:
         if already.user_id != user.id:
             raise Refused(_l("This record was already sent from another login."), status=409)
         return already
     check(user, "sign_in", briefing)
-    if minute is None or not codes.code_matches(briefing.secret, briefing.id, minute, code):
-        raise Refused(WRONG, "code")
-    if not codes.scanned_in_minute(minute, scanned_at):
-        raise Refused(STALE, "code", status=409)
-    if scanned_at < briefing.started_at - codes.CLOCK_SKEW or (
-            briefing.closed_at is not None and scanned_at > briefing.closed_at + codes.CLOCK_SKEW):
-        raise Refused(NOT_RUNNING, "code", status=409)
+    rotating_code.check_scan(briefing.secret, briefing.id, minute, code, scanned_at, briefing.started_at,
+                             briefing.closed_at)
     mine = briefing.sign_in_of(user.id)
     if mine is not None:
         return mine

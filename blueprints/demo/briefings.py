@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from blueprints.briefings import codes, queries, schedule, services
+from blueprints.briefings import queries, schedule, services
 from blueprints.briefings.models import Fitness
-from blueprints.common import clock
+from blueprints.common import clock, rotating_code
 from blueprints.common.extensions import db
 from blueprints.org.models import Enterprise, Role, Team, User
 
@@ -58,8 +58,8 @@ def _hold(rng, team: Team, chair: User, slot: schedule.Slot, which: tuple) -> No
             rolls.append(services.Roll(line.user_id))
             continue
         scanned = started + timedelta(minutes=1 + offset, seconds=rng.randint(5, 50))
-        minute = codes.minute_of(scanned)
-        code = codes.code_for(briefing.secret, briefing.id, minute)
+        minute = rotating_code.minute_of(scanned)
+        code = rotating_code.code_for(briefing.secret, briefing.id, minute)
         with clock.frozen(scanned + timedelta(seconds=2)):
             services.sign_in(line.user, briefing, minute, code, scanned,
                              user_agent="Mozilla/5.0 (Linux; Android 12) demo")

@@ -17,7 +17,7 @@ SHELL = ("css/app.css", VENDORED["htmx"], "js/offline-store.js", "js/offline.js"
          VENDORED["jsqr"], VENDORED["icons"], "icons/icon-192.png", "icons/icon-512.png",
          "icons/icon-maskable-512.png", "manifest.webmanifest",
          # The leader's briefing screen: its code is drawn where the briefing has no signal.
-         "js/briefing.js", "css/briefing.css", VENDORED["leanqr"])
+         "js/briefing.js", "js/rotating-code.js", "css/briefing.css", VENDORED["leanqr"])
 
 # What the service worker precaches and the page's code: a change to any of them is a
 # new deploy, so the service worker gets a new version and the user is offered a refresh.

@@ -13,10 +13,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from blueprints.briefings import close_form as briefing_close_form
-from blueprints.briefings import codes as briefing_codes
 from blueprints.briefings import services as briefing_services
 from blueprints.briefings.models import Briefing
-from blueprints.common import clock
+from blueprints.common import clock, rotating_code
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id
 from blueprints.common.refusal import Refused
@@ -206,7 +205,7 @@ class SignInFields:
 
 
 # The minutes a code can name: those of the times a phone may give (clock.parse_utc).
-MINUTES = range(briefing_codes.minute_of(clock.EARLIEST), briefing_codes.minute_of(clock.LATEST))
+MINUTES = range(rotating_code.minute_of(clock.EARLIEST), rotating_code.minute_of(clock.LATEST))
 
 
 def sign_in_fields(user: User, fields) -> SignInFields:

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from blueprints.briefings import codes, services
+from blueprints.briefings import services
 from blueprints.briefings.models import Briefing, Fitness
+from blueprints.common import rotating_code as codes
 from blueprints.common.extensions import db
 from tests import factories
 from tests.browser.conftest import assert_no_sideways_scroll, login, screenshot

@@ -7,5 +7,6 @@ from blueprints.notifications import models as notifications
 from blueprints.org import models as org
 from blueprints.photos import models as photos
 from blueprints.risk_points import models as risk_points
+from blueprints.training import models as training
 
-MODULES = (audit, briefings, hazards, inspections, notifications, org, photos, risk_points)
+MODULES = (audit, briefings, hazards, inspections, notifications, org, photos, risk_points, training)

@@ -29,6 +29,7 @@ from tests import factories
 # URL argument name -> table, where the name is not "<table>_id".
 ARG_TABLES = {
     "point_id": "risk_point",
+    "session_id": "lesson_session",
     "robot_id": "robot_webhook",
     "subscription_id": "push_subscription",
 }

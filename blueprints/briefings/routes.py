@@ -54,7 +54,8 @@ def _run_page(briefing: Briefing, refused: Refused | None = None):
                   # A person's messages go next to his inputs; the rest above the form.
                   errors={name: message for name, message in named if name and name.startswith("roll-")},
                   form_errors=[message for name, message in named if not (name or "").startswith("roll-")],
-                  elapsed=clock.now() - briefing.started_at), refusal.status(refused)
+                  elapsed=clock.now() - briefing.started_at, no_lesson=services.held_back(briefing),
+                  no_lesson_text=services.NO_LESSON), refusal.status(refused)
 
 
 @bp.route("/<int:briefing_id>/run")
@@ -96,7 +97,7 @@ def sign_in():
     if request.method == "POST":
         try:
             read = sync_services.sign_in_fields(current_user, request.form)
-            row = services.sign_in(current_user, read.briefing, read.minute, read.code, read.scanned_at,
+            row = services.sign_in(current_user, read.subject, read.minute, read.code, read.scanned_at,
                                    request.form.get("client_uuid", "").strip()[:64] or None,
                                    request.headers.get("User-Agent", ""))
         except Refused as error:

@@ -32,6 +32,7 @@ from blueprints.hazards.models import Hazard, HazardGrade
 from blueprints.hazards.queries import OPEN
 from blueprints.org.models import Enterprise, Role, Team, User
 from blueprints.risk_points.models import Grade, RiskPoint
+from blueprints.training import gate as lesson_gate
 
 # Who is on a team's roll call.
 ROSTER_ROLES = (Role.WORKER, Role.TEAM_LEADER)
@@ -211,11 +212,24 @@ class CloseInput:
     extra_points: str = ""
 
 
-def _roll_errors(briefing: Briefing, roll: Roll) -> dict:
+NO_LESSON = _l("Not yet passed the first lesson (开工第一课): may not be marked present or work "
+               "until it is passed. Mark as absent.")
+NO_LESSON_SIGN_IN = _l("You have a first lesson (开工第一课) not yet passed: no lesson, no work. Open it "
+                       "from your home screen; once you have passed, sign in again.")
+
+
+def held_back(briefing: Briefing, moment: datetime | None = None) -> set[int]:
+    """The roster's people an unpassed first lesson keeps from work (不上第一课不开工)."""
+    return {a.user_id for a in briefing.attendees if lesson_gate.held_back(a.user, moment) is not None}
+
+
+def _roll_errors(briefing: Briefing, roll: Roll, kept: set[int]) -> dict:
     prefix = f"roll-{roll.user_id}-"
     errors = {}
     if roll.presence != Presence.PRESENT:
         return errors
+    if roll.user_id in kept:
+        errors[prefix + "presence"] = NO_LESSON
     if roll.fitness != Fitness.FIT:
         if not roll.reason.strip():
             errors[prefix + "reason"] = _l("Say why you are not easy about this person.")
@@ -239,11 +253,12 @@ def close(briefing: Briefing, user: User, data: CloseInput, closed_at: datetime 
     if closed_at < briefing.started_at:
         raise Refused(_l("A briefing cannot end before it started."))
     lines = {a.user_id: a for a in briefing.attendees}
+    kept = held_back(briefing, closed_at)
     errors = {}
     for roll in data.rolls:
         if roll.user_id not in lines:
             raise Refused(_l("This person is not on the briefing's roster."))
-        errors.update(_roll_errors(briefing, roll))
+        errors.update(_roll_errors(briefing, roll, kept))
     if errors:
         raise Refused.many(errors)
     for roll in data.rolls:
@@ -294,6 +309,8 @@ def sign_in(user: User, briefing: Briefing, minute: int | None, code: str, scann
             raise Refused(_l("This record was already sent from another login."), status=409)
         return already
     check(user, "sign_in", briefing)
+    if lesson_gate.held_back(user, scanned_at) is not None:
+        raise Refused(NO_LESSON_SIGN_IN, "code", status=409)
     rotating_code.check_scan(briefing.secret, briefing.id, minute, code, scanned_at, briefing.started_at,
                              briefing.closed_at)
     mine = briefing.sign_in_of(user.id)

@@ -9,10 +9,13 @@ from blueprints.dashboard import queue as work_queue
 from blueprints.hazards import queries
 from blueprints.inspections import due
 from blueprints.org.models import Role
+from blueprints.training import queries as lessons
 
 bp = Blueprint("dashboard", __name__)
 
 UNSCANNED_PER_PAGE = 50
+# Whose home counts the people an unpassed first lesson keeps from work.
+HELD_BACK_SHOWN = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
 
 
 @bp.route("/home")
@@ -20,7 +23,8 @@ def home():
     """What this user must do now, most urgent first: by role the count strip and the work
     queue, then for everyone the fixes sent back to them and the hazards they are
     rectifying, today's briefing (the leader's card, the teams' at a glance, or 不安全不上岗),
-    today's checks, and the department's undone team checks."""
+    today's checks, and the department's undone team checks. A first lesson to pass comes
+    before everything (不上第一课不开工); who such a lesson keeps from work, for those above."""
     user = current_user
     off_work = briefing_services.off_work(user) if user.has_role(*due.CHECKERS) else None
     leading = briefings.leading(user)
@@ -43,7 +47,9 @@ def home():
         off_work=off_work, leading=leading, glance=glance,
         kept=briefings.kept_off_work(user) if leading or glance is not None else [],
         to_sign_in=briefings.to_sign_in(user) if user.has_role(*due.CHECKERS) and not off_work else None,
-        counts=briefings.counts, local_day=briefings.local_day(user.enterprise))
+        counts=briefings.counts, local_day=briefings.local_day(user.enterprise),
+        lessons_due=lessons.for_home(user), today=lessons.local_today(user),
+        held_back=lessons.held_back(user) if user.has_role(*HELD_BACK_SHOWN) else None)
 
 
 @bp.route("/hazards/queue")

@@ -6,6 +6,7 @@ from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.demo import briefings as demo_briefings
 from blueprints.demo import history as demo_history
+from blueprints.demo import lessons as demo_lessons
 from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
 from blueprints.risk_points import services as rp
 from blueprints.risk_points.services import ItemData as I
@@ -148,6 +149,7 @@ def load() -> Enterprise:
     db.session.flush()
     demo_history.load_history(enterprise)
     demo_briefings.load_briefings(enterprise)
+    demo_lessons.load_lessons(enterprise)
     return enterprise
 
 

@@ -25,6 +25,7 @@ from blueprints.common.extensions import db
 from blueprints.inspections.models import Inspection
 from blueprints.org.models import Enterprise, Role, Team, User
 from blueprints.risk_points.models import CheckLevel, ChecklistItem, ChecklistVersion, Frequency, RiskPoint
+from blueprints.training import gate as lesson_gate
 
 # The kinds an enterprise's "complete within N hours of the start" applies to.
 EARLY_KINDS = {Frequency.SHIFT, Frequency.DAILY, Frequency.HOURS}
@@ -271,8 +272,16 @@ def off_work(user: User, moment: datetime | None = None) -> bool:
     return user.has_role(*CHECKERS) and briefings.off_work(user, moment) is not None
 
 
+def no_lesson(user: User, moment: datetime | None = None) -> bool:
+    """不上第一课不开工: a person with an assigned lesson not yet passed (nor waived) does no
+    checks; the checks stay due to the rest of the team."""
+    return lesson_gate.held_back(user, moment) is not None
+
+
 def _scope(user: User, moment: datetime | None = None):
     """(check level, which points): the checks that fall due to this user."""
+    if no_lesson(user, moment):
+        return None
     if user.has_role(*CHECKERS):
         if user.team_id is None or off_work(user, moment):
             return None
@@ -291,9 +300,11 @@ def checkable(user: User, level: str, moment: datetime | None = None):
     condition (built from the same parts as the checks that fall due to them): team checks
     to the point's own team, or for a point without a team to its department's people,
     unless kept off work, and to the department head; workshop checks to that department
-    head; the safety staff and the principal may do any check. Anyone else reports a
-    hazard instead."""
-    if user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
+    head; the safety staff and the principal may do any check. Nobody held back by an
+    unpassed lesson does one. Anyone else reports a hazard instead."""
+    if no_lesson(user, moment):
+        allowed = false()
+    elif user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
         allowed = true()
     elif level == CheckLevel.TEAM and off_work(user, moment):
         allowed = false()

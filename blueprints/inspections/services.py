@@ -35,6 +35,10 @@ OFF_WORK = _l("The team's briefing kept you off work this shift (not safe, not a
               "may not submit checks until it ends. The rest of your team does them.")
 
 
+NO_LESSON = _l("You have a first lesson (开工第一课) not yet passed, so you may not submit checks: "
+               "no lesson, no work. Open it from your home screen; the rest of your team does the checks.")
+
+
 class CheckRefused(Refused):
     """A check not taken; the message is for the user, in their language."""
 
@@ -191,6 +195,8 @@ def may_check(user: User, point: RiskPoint, level: str, moment: datetime | None 
 
 def check_refusal(user: User, point: RiskPoint, level: str, moment: datetime | None = None):
     """Why may_check said no, for the person who scanned the point."""
+    if due.no_lesson(user, moment):
+        return NO_LESSON
     if level == CheckLevel.TEAM and due.off_work(user, moment):
         return OFF_WORK
     if level == CheckLevel.TEAM and point.team is not None:

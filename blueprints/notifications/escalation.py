@@ -28,6 +28,7 @@ from blueprints.inspections import due
 from blueprints.notifications.models import EscalationSettings
 from blueprints.org.models import Enterprise, Role, Team, User
 from blueprints.risk_points.models import CheckLevel, RiskPoint
+from blueprints.training import queries as lessons
 
 HAZARD = "hazard"
 HIGH, NORMAL = "high", "normal"
@@ -348,6 +349,39 @@ def briefing_ladder(session: Session, team: Team, enterprise: Enterprise, now: d
     return alerts
 
 
+# --- first lessons not passed ---------------------------------------------------------
+
+LESSON = "lesson_session"
+LESSON_UNPASSED = "lesson_unpassed"
+LESSON_TITLE = _l("First lesson not passed: people kept from work")
+
+
+def lesson_ladder(session: Session, enterprise: Enterprise, now: datetime) -> list[Alert]:
+    """A session whose day has ended with people neither passed nor let work without it
+    goes once (the occurrence is its day) to the safety officers, the safety directors and
+    the heads of those people's departments, during the day after: 不上第一课不开工 keeps
+    them from work, and someone above must see to it. Not for older days (a first pass
+    after an upgrade does not tell of every old session)."""
+    today = _local(now, enterprise).date()
+    alerts = []
+    for lesson_session, pending in lessons.unpassed_sessions(enterprise.id, [today - timedelta(days=1)]):
+        heads = [head for department_id in sorted({t.department_id for t in pending if t.department_id})
+                 for head in _users(session, enterprise.id, Role.DEPT_HEAD, department_id=department_id)]
+        recipients = list({u.id: u for u in officers(session, lesson_session)
+                           + directors(session, lesson_session) + heads}.values())
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = _("%(title)s of %(day)s: %(count)s not passed (%(names)s)",
+                     title=lesson_session.version.title, day=lesson_session.held_on.isoformat(),
+                     count=len(pending), names="、".join(t.user.name for t in pending[:10]))
+            title = str(LESSON_TITLE)
+        alerts.append(Alert(enterprise_id=enterprise.id, subject_type=LESSON, subject_id=lesson_session.id,
+                            rung=LESSON_UNPASSED, occurrence=lesson_session.held_on.isoformat(),
+                            recipients=recipients, title=title, body=body,
+                            url=_path("training.session", session_id=lesson_session.id),
+                            mobiles=[u.mobile for u in recipients if u.mobile]))
+    return alerts
+
+
 def due_alerts(session: Session, now: datetime) -> list[Alert]:
     """Every rung reached by now across all enterprises (sending is idempotent, so
     rungs already sent are returned again and claimed by nobody)."""
@@ -368,4 +402,5 @@ def due_alerts(session: Session, now: datetime) -> list[Alert]:
     for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
         for team in briefings.briefing_teams(enterprise.id):
             alerts.extend(briefing_ladder(session, team, enterprise, now))
+        alerts.extend(lesson_ladder(session, enterprise, now))
     return alerts

@@ -12,6 +12,7 @@ from blueprints.inspections.models import Inspection, InspectionAnswer
 from blueprints.org.models import User
 from blueprints.photos import storage
 from blueprints.photos.models import Photo
+from blueprints.training.models import LessonSection
 
 bp = Blueprint("photos", __name__)
 
@@ -19,7 +20,9 @@ bp = Blueprint("photos", __name__)
 def may_see(user: User, photo: Photo) -> bool:
     """A photo is seen by whoever may see a record it belongs to (a hazard, a step of one,
     a check, a briefing), each area answering by its own rule; one of no record yet, by its
-    uploader."""
+    uploader. A lesson's picture is teaching for the whole enterprise (get_owned asks that)."""
+    if db.session.scalar(select(LessonSection.id).where(LessonSection.photo_id == photo.id).limit(1)):
+        return True
     hazards = list(db.session.scalars(select(Hazard).where(or_(
         Hazard.photo_id == photo.id,
         Hazard.id.in_(select(HazardEvent.hazard_id).where(HazardEvent.photo_id == photo.id))))))

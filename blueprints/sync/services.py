@@ -30,6 +30,10 @@ from blueprints.org.models import Role, User
 from blueprints.photos.services import save_upload
 from blueprints.risk_points import services as risk_points
 from blueprints.risk_points.models import RiskPoint
+from blueprints.training import queries as training_queries
+from blueprints.training import quiz_form
+from blueprints.training import services as training
+from blueprints.training.models import LessonSession, Trainee
 
 RECENT_CHECKS = timedelta(days=7)
 
@@ -197,8 +201,8 @@ def _rectification(sub: Submission) -> Outcome:
 
 @dataclass
 class SignInFields:
-    """What the worker's phone read from the leader's QR code, and when."""
-    briefing: Briefing
+    """What an attendee's phone read from the chair's rotating QR code, and when."""
+    subject: object
     minute: int | None
     code: str
     scanned_at: datetime
@@ -208,17 +212,33 @@ class SignInFields:
 MINUTES = range(rotating_code.minute_of(clock.EARLIEST), rotating_code.minute_of(clock.LATEST))
 
 
-def sign_in_fields(user: User, fields) -> SignInFields:
-    """The sign-in form's fields, read alike for its page (no script) and for the outbox:
-    the briefing of the user's enterprise (else 404), the code's minute and the phone's
-    time of the scan (with its offset, not ahead of the server)."""
-    briefing_id = optional_id(fields.get("briefing_id"))
-    briefing = db.session.get(Briefing, briefing_id) if briefing_id else None
-    if briefing is None or briefing.enterprise_id != user.enterprise_id:
-        raise Refused(_l("This briefing is not known. Scan the code on your leader's screen again."),
-                      status=404)
+@dataclass(frozen=True)
+class Gathering:
+    """A kind of gathering people sign in to by its chair's rotating code."""
+    model: type
+    id_field: str
+    unknown: object
+
+
+GATHERINGS = {
+    "briefing": Gathering(Briefing, "briefing_id",
+                          _l("This briefing is not known. Scan the code on your leader's screen again.")),
+    "lesson": Gathering(LessonSession, "session_id",
+                        _l("This lesson is not known. Scan the code on the teacher's screen again.")),
+}
+
+
+def sign_in_fields(user: User, fields, gathering: str = "briefing") -> SignInFields:
+    """A sign-in form's fields, read alike for its page (no script) and for the outbox: the
+    gathering (a briefing, a lesson's session) of the user's enterprise (else 404), the
+    code's minute and the phone's time of the scan (with its offset, not ahead of the server)."""
+    of = GATHERINGS[gathering]
+    subject_id = optional_id(fields.get(of.id_field))
+    subject = db.session.get(of.model, subject_id) if subject_id else None
+    if subject is None or subject.enterprise_id != user.enterprise_id:
+        raise Refused(of.unknown, status=404)
     minute = optional_id(fields.get("minute"))
-    return SignInFields(briefing, minute if minute in MINUTES else None,
+    return SignInFields(subject, minute if minute in MINUTES else None,
                         fields.get("code", ""),
                         parse_done_at(fields.get("scanned_at")))
 
@@ -228,7 +248,7 @@ def _briefing_sign_in(sub: Submission) -> Outcome:
     """A worker's sign-in, perhaps scanned offline and sent after the close: it counts by
     the phone's time of the scan, not by when it arrives."""
     read = sign_in_fields(sub.user, sub.fields)
-    row = briefing_services.sign_in(sub.user, read.briefing, read.minute, read.code, read.scanned_at,
+    row = briefing_services.sign_in(sub.user, read.subject, read.minute, read.code, read.scanned_at,
                                     sub.client_uuid, sub.user_agent)
     return Outcome(row.id, url_for("briefings.signed", sign_in_id=row.id))
 
@@ -242,6 +262,27 @@ def _briefing_close(sub: Submission) -> Outcome:
         raise Refused(_l("This briefing is not known."), status=404)
     briefing_close_form.close(briefing, sub.user, sub.fields, sub.files, sub.done_at, sub.client_uuid)
     return Outcome(briefing.id, url_for("briefings.detail", briefing_id=briefing.id))
+
+
+@kind("lesson_attend", "training.attend", training.attendance_by_uuid)
+def _lesson_attend(sub: Submission) -> Outcome:
+    """A person's sign-in at a lesson given in person, perhaps scanned where the lesson had no
+    signal: it counts by the phone's time of the scan. The phone then opens the lesson."""
+    read = sign_in_fields(sub.user, sub.fields, "lesson")
+    trainee = training.attend(sub.user, read.subject, read.minute, read.code, read.scanned_at,
+                              sub.client_uuid, sub.user_agent)
+    return Outcome(trainee.id, url_for("training.lesson", trainee_id=trainee.id))
+
+
+@kind("lesson_attempt", "training.attempt", training.attempt_by_uuid)
+def _lesson_attempt(sub: Submission) -> Outcome:
+    """A go at a lesson's quiz answered on the phone, perhaps offline: kept whatever its score."""
+    trainee = db.session.get(Trainee, sub.target["trainee_id"])
+    if trainee is None or trainee.enterprise_id != sub.user.enterprise_id:
+        raise Refused(_l("This lesson is not known."), status=404)
+    answers, signed = quiz_form.read(sub.fields)
+    row = training.submit_attempt(trainee, sub.user, answers, signed, sub.done_at, sub.client_uuid)
+    return Outcome(row.id, url_for("training.result", attempt_id=row.id))
 
 
 def points_for_offline(user: User) -> list[RiskPoint]:
@@ -273,6 +314,11 @@ def offline_pages(user: User) -> dict:
     if user.team_id:
         # Opened by the leader's QR code, also where the briefing has no signal.
         pages.append(url_for("briefings.sign_in"))
+    lessons = training_queries.for_home(user)
+    if any(trainee.session.in_person for trainee in lessons):
+        pages.append(url_for("training.attend"))
+    # A lesson to pass is read, and its quiz answered, where there is no signal too.
+    pages += [url_for("training.lesson", trainee_id=trainee.id) for trainee in lessons]
     points = []
     for point in points_for_offline(user):
         url = url_for("inspections.check", point_id=point.id)

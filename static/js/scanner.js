@@ -43,14 +43,16 @@
     };
   }
 
-  /* Only this app's own links are opened: a risk point's scan link, and the briefing's
-     sign-in with its code in the fragment (offline, the kept sign-in page reads it). */
+  /* Only this app's own links are opened: a risk point's scan link, and the sign-in of a
+     briefing or a lesson with its code in the fragment (offline, the kept sign-in page
+     reads it). */
+  const signIns = root.dataset.signIn.split(' ');
   function scanLink(text) {
     try {
       const url = new URL(text, window.location.href);
       if (url.origin !== window.location.origin) return null;
       if (/^\/q\/[^/]+$/.test(url.pathname)) return url.pathname;
-      return url.pathname === root.dataset.signIn && url.hash ? url.pathname + url.hash : null;
+      return signIns.includes(url.pathname) && url.hash ? url.pathname + url.hash : null;
     } catch (error) {
       return null;
     }
@@ -77,7 +79,7 @@
       const text = video.readyState >= 2 ? await decode().catch(() => null) : null;
       const link = text && scanLink(text);
       if (link) {
-        say(link.startsWith(root.dataset.signIn) ? 'signing' : 'opening');
+        say(signIns.some((path) => link.startsWith(path)) ? 'signing' : 'opening');
         stop();
         window.location.assign(link);
         return;

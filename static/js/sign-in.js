@@ -1,4 +1,5 @@
-/* 确认签到: the leader's QR code opens this page with #<briefing>.<minute>.<code>. The fragment
+/* 确认签到: the chair's QR code (a briefing's leader, a lesson's teacher) opens this page with
+   #<gathering>.<minute>.<code>, the gathering's id going in the form's data-subject field. The fragment
    never reaches the server; it is read here, also from the phone's copy offline, and the
    moment it is read is the scan's time: the server counts the sign-in by it, however late
    the outbox sends it. */
@@ -23,7 +24,7 @@
     when.textContent = '';
     if (!found) return;
     const scanned = new Date();
-    const values = {briefing_id: found[1], minute: found[2], code: found[3].toLowerCase(),
+    const values = {[form.dataset.subject]: found[1], minute: found[2], code: found[3].toLowerCase(),
                     scanned_at: scanned.toISOString(), client_uuid: ''};
     for (const [name, value] of Object.entries(values)) form.elements[name].value = value;
     const time = scanned.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});

@@ -1,0 +1,275 @@
+"""The first lesson's pages: the person's own lesson and quiz (on the phone, offline too),
+the sign-in by the teacher's rotating code, the teacher's screen, each session's who has
+and has not passed with the safety officer's waiver, the lessons the safety officer keeps,
+and who an unpassed lesson keeps from work."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from blueprints.common import clock, refusal
+from blueprints.common.access import get_owned, roles_required
+from blueprints.common.extensions import db
+from blueprints.common.inputs import optional_id, page_number
+from blueprints.common.permissions import can
+from blueprints.common.refusal import Refused
+from blueprints.common.web import is_htmx, render
+from blueprints.org.models import Department, Role, Team, User
+from blueprints.sync import services as sync_services
+from blueprints.training import lesson_form, queries, quiz_form, services
+from blueprints.training.models import (
+    Attempt,
+    Audience,
+    Lesson,
+    LessonSession,
+    Occasion,
+    SectionKind,
+    Trainee,
+)
+from blueprints.training.permissions import KEEPERS, OVERSEERS
+
+bp = Blueprint("training", __name__, url_prefix="/training")
+
+
+def _seen(model, row_id: int):
+    """The row if the user may see it; another enterprise's or one he may not, 404 alike."""
+    row = get_owned(model, row_id)
+    if not can(current_user, "view", row):
+        abort(404)
+    return row
+
+
+# --- the person's own lessons
+
+@bp.route("/my")
+def mine():
+    """Every lesson assigned to the user: those to pass first, then those passed."""
+    return render_template("training/mine.html", rows=queries.of_user(current_user),
+                           today=queries.local_today(current_user))
+
+
+def _lesson_page(trainee: Trainee, refused: Refused | None = None):
+    return render_template("training/lesson.html", trainee=trainee, version=trainee.session.version,
+                           may_attempt=can(current_user, "attempt", trainee),
+                           attend_first=trainee.session.in_person and trainee.attendance is None,
+                           refused=refused, chosen=quiz_form.read(request.form)[0] if refused else {},
+                           errors=dict(refused.errors) if refused else {}), refusal.status(refused)
+
+
+@bp.route("/my/<int:trainee_id>")
+def lesson(trainee_id):
+    """The lesson on the phone: its sections to read, then the quiz and the signature (sent
+    by the outbox); kept on the phone while it is to be passed."""
+    return _lesson_page(_seen(Trainee, trainee_id))
+
+
+@bp.route("/my/<int:trainee_id>/attempt", methods=["POST"])
+def attempt(trainee_id):
+    """The quiz sent past the outbox (no script, or a phone that would not keep it)."""
+    trainee = _seen(Trainee, trainee_id)
+    answers, signed = quiz_form.read(request.form)
+    try:
+        row = services.submit_attempt(trainee, current_user, answers, signed, clock.parse_utc(
+            request.form.get("done_at")), request.form.get("client_uuid", "").strip()[:64] or None)
+    except Refused as refused:
+        db.session.rollback()
+        return _lesson_page(trainee, refused)
+    db.session.commit()
+    return redirect(url_for("training.result", attempt_id=row.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+def result(attempt_id):
+    """One attempt's score: passed, or what to read again and a new try."""
+    row = get_owned(Attempt, attempt_id)
+    if not can(current_user, "view", row.trainee):
+        abort(404)
+    return render_template("training/result.html", attempt=row, trainee=row.trainee,
+                           version=row.trainee.session.version)
+
+
+@bp.route("/attend", methods=["GET", "POST"])
+def attend():
+    """签到: the page the teacher's QR code opens; its fragment (#session.minute.code) stays
+    on the phone (sign-in.js), and the form goes through the outbox."""
+    refused = None
+    if request.method == "POST":
+        try:
+            read = sync_services.sign_in_fields(current_user, request.form, "lesson")
+            trainee = services.attend(current_user, read.subject, read.minute, read.code, read.scanned_at,
+                                      request.form.get("client_uuid", "").strip()[:64] or None,
+                                      request.headers.get("User-Agent", ""))
+        except Refused as error:
+            db.session.rollback()
+            refused = error
+        else:
+            db.session.commit()
+            return redirect(url_for("training.lesson", trainee_id=trainee.id))
+    return render_template("training/attend.html", refused=refused), refusal.status(refused)
+
+
+# --- sessions: who has and has not passed; the teacher's screen
+
+@bp.route("/")
+@roles_required(*OVERSEERS)
+def sessions():
+    """The sessions, newest first, with how many have passed of how many."""
+    page = db.paginate(queries.sessions(current_user), per_page=queries.PER_PAGE, error_out=False,
+                       page=request.args.get("page", 1, type=page_number))
+    return render("training/sessions.html", "training/_session_rows.html", page=page,
+                  progress=queries.progress, may_keep=current_user.has_role(*KEEPERS),
+                  held=queries.held_back(current_user))
+
+
+@bp.route("/sessions/<int:session_id>")
+def session(session_id):
+    """One session's people: attended, attempts, passed or waived; the waiver for a person."""
+    row = _seen(LessonSession, session_id)
+    return _session_page(row)
+
+
+def _session_page(row: LessonSession, refused: Refused | None = None, trainee_id: int | None = None):
+    return render_template("training/session.html", session=row, progress=queries.progress(row),
+                           today=queries.local_today(current_user),
+                           may_teach=can(current_user, "teach", row),
+                           may_waive=current_user.has_role(*KEEPERS), refused=refused,
+                           refused_for=trainee_id), refusal.status(refused)
+
+
+@bp.route("/trainees/<int:trainee_id>/waive", methods=["POST"])
+def waive(trainee_id):
+    trainee = _seen(Trainee, trainee_id)
+    try:
+        services.waive(trainee, current_user, request.form.get("reason", ""))
+    except Refused as refused:
+        db.session.rollback()
+        if refused.status != 400:
+            return render_template("error.html", code=refused.status, message=refused.message), refused.status
+        return _session_page(trainee.session, refused, trainee.id)
+    db.session.commit()
+    flash(_("%(name)s may work without the lesson; the reason is kept.", name=trainee.user.name), "success")
+    return redirect(url_for("training.session", session_id=trainee.session_id))
+
+
+def _teachers(session_id: int) -> LessonSession:
+    """The session, for whoever teaches it: the screen carries the secret of the code."""
+    row = _seen(LessonSession, session_id)
+    if not can(current_user, "teach", row):
+        abort(403)
+    return row
+
+
+@bp.route("/sessions/<int:session_id>/run")
+def run(session_id):
+    """The teacher's screen: the rotating code people sign in by, and who has."""
+    row = get_owned(LessonSession, session_id)
+    if row.closed_at is not None and can(current_user, "view", row):
+        done = url_for("training.session", session_id=row.id)
+        return ("", 200, {"HX-Redirect": done}) if is_htmx() else redirect(done)
+    row = _teachers(session_id)
+    return render("training/run.html", "training/_attendance.html", session=row,
+                  progress=queries.progress(row))
+
+
+@bp.route("/sessions/<int:session_id>/<any(open, close):step>", methods=["POST"])
+def attendance_step(session_id, step):
+    row = _teachers(session_id)
+    try:
+        (services.open_attendance if step == "open" else services.close_attendance)(row, current_user)
+    except Refused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(url_for("training.session", session_id=row.id))
+    db.session.commit()
+    if step == "close":
+        flash(_("Attendance closed."), "success")
+        return redirect(url_for("training.session", session_id=row.id))
+    return redirect(url_for("training.run", session_id=row.id))
+
+
+@bp.route("/sessions/<int:session_id>/confirm", methods=["POST"])
+def confirm(session_id):
+    """The teacher confirms a person without a phone, with a note."""
+    row = _teachers(session_id)
+    try:
+        services.confirm_attendance(row, current_user, optional_id(request.form.get("user_id")),
+                                    request.form.get("note", ""))
+    except Refused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("training.run", session_id=row.id))
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@roles_required(*KEEPERS)
+def new_session():
+    """A lesson given to a group on a day; its people are assigned at once."""
+    lessons = queries.lessons(current_user.enterprise_id)
+    refused = None
+    if request.method == "POST":
+        lesson_row = next((x for x in lessons if x.id == optional_id(request.form.get("lesson_id"))), None)
+        try:
+            if lesson_row is None:
+                raise Refused(_("Choose the lesson."), "lesson_id")
+            made = services.create_session(current_user, lesson_row.current,
+                                           lesson_form.read_session(request.form))
+        except Refused as error:
+            db.session.rollback()
+            refused = error
+        else:
+            db.session.commit()
+            flash(_("Lesson assigned to %(count)s people.", count=len(made.trainees)), "success")
+            return redirect(url_for("training.session", session_id=made.id))
+    enterprise_id = current_user.enterprise_id
+    return render_template(
+        "training/session_new.html", lessons=lessons, audiences=Audience, refused=refused,
+        errors=dict(refused.errors) if refused else {}, values=request.form,
+        lesson_id=optional_id(request.values.get("lesson_id")),
+        departments=db.session.scalars(select(Department).where(
+            Department.enterprise_id == enterprise_id, Department.active.is_(True))
+            .order_by(Department.name)).all(),
+        teams=db.session.scalars(select(Team).where(Team.enterprise_id == enterprise_id,
+                                                    Team.active.is_(True)).order_by(Team.name)).all(),
+        people=db.session.scalars(select(User).options(selectinload(User.team)).where(
+            User.enterprise_id == enterprise_id, User.active.is_(True)).order_by(User.employee_no)).all(),
+        # The principal teaches the first lesson after a holiday in person.
+        default_teacher=db.session.scalar(select(User.id).where(
+            User.enterprise_id == enterprise_id, User.active.is_(True), User.role == Role.PRINCIPAL)
+            .order_by(User.id).limit(1)),
+        today=queries.local_today(current_user)), refusal.status(refused)
+
+
+# --- the lessons the safety officer keeps
+
+@bp.route("/lessons")
+@roles_required(*KEEPERS)
+def lessons():
+    return render_template("training/lessons.html", lessons=queries.lessons(current_user.enterprise_id))
+
+
+@bp.route("/lessons/new", methods=["GET", "POST"])
+@bp.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
+@roles_required(*KEEPERS)
+def edit_lesson(lesson_id=None):
+    """Saving makes a new version; sessions already given keep the version they used."""
+    row = get_owned(Lesson, lesson_id) if lesson_id is not None else None
+    refused = None
+    if request.method == "POST":
+        try:
+            data = lesson_form.read_lesson(request.form, lesson_form.uploads(request.files, current_user))
+            saved = services.save_lesson(current_user.enterprise_id, row, data, current_user)
+        except Refused as error:
+            db.session.rollback()
+            refused = error
+        else:
+            db.session.commit()
+            flash(_("Saved as version %(number)s. Sessions already given keep the version they used.",
+                    number=saved.number), "success")
+            return redirect(url_for("training.lessons"))
+    shown = lesson_form.shown(row.current if row else None, request.form if refused else None)
+    return render_template("training/lesson_edit.html", lesson=row, shown=shown, occasions=Occasion,
+                           kinds=SectionKind, refused=refused, errors=dict(refused.errors) if refused else {}
+                           ), refusal.status(refused)

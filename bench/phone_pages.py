@@ -3,7 +3,10 @@
 Starts gunicorn on a fresh demo database, logs in as a demo worker and as the safety
 director, and runs bench/phone_measure.py (slow profile, median of 3) on each screen; then
 the team leader T001 starts today's briefing from his home, and his briefing screen and the
-sign-in page its QR code opens on a worker's phone (W001, same team) are measured too.
+sign-in page its QR code opens on a worker's phone (W001, same team) are measured too; then
+the safety officer S002 gives the new-worker lesson to W002 and W003 in person, and the
+principal P001's attendance screen, W002's home with the lesson first, the sign-in its code
+opens and, signed in, the lesson with its quiz are measured.
 Needs what `make test` installs (the test extras with playwright, Debian's chromium at
 /usr/bin/chromium, the compiled translations); nothing outside the repository. About three
 minutes on two cores. Run from the repository root:  .venv/bin/python bench/phone_pages.py
@@ -39,6 +42,9 @@ SCREENS = [
 ]
 # The briefing: its leader (and his team's name on his home), a worker of that team.
 LEADER, TEAM, WORKER = "T001", "合成甲班", "W001"
+# The first lesson: who gives it, who teaches it, who takes it (W002 is measured).
+OFFICER, TEACHER, LEARNERS = "S002", "P001", ("杨春生", "黄小兵")
+LESSON = "新员工三级安全教育·岗位级"
 
 
 def log_in(p, user: str):
@@ -82,6 +88,45 @@ def start_briefing(database: Path, state: Path) -> tuple[str, str]:
     return run, f"/briefings/sign-in#{run.split('/')[2]}.{minute}.{code}"
 
 
+def give_lesson(teacher_state: Path) -> tuple[str, str, int]:
+    """S002 gives the new-worker lesson, in person, to LEARNERS today; P001 opens its
+    attendance and keeps his login in teacher_state. Returns the teacher's screen, the
+    sign-in page its QR code opens (with the fragment) and the session's id."""
+    with sync_playwright() as p:
+        browser, _context, page = log_in(p, OFFICER)
+        page.goto(BASE + "/training/sessions/new")
+        lesson = page.locator("select[name=lesson_id] option", has_text=LESSON).get_attribute("value")
+        page.select_option("select[name=lesson_id]", value=lesson)
+        page.check("input[name=audience][value=people]")
+        page.click("summary:has-text('指定人员')")
+        for name in LEARNERS:
+            page.locator("label.check", has_text=name).locator("input").check()
+        page.click("#session-form button.primary")
+        page.wait_for_url(re.compile(r".*/training/sessions/\d+$"))
+        session_id = int(urlparse(page.url).path.rsplit("/", 1)[1])
+        browser.close()
+        browser, context, page = log_in(p, TEACHER)
+        run = f"/training/sessions/{session_id}/run"
+        page.goto(BASE + run)
+        page.click("button:has-text('开放签到')")
+        minute = page.wait_for_selector("#lesson-qr[data-minute]").get_attribute("data-minute")
+        code = page.text_content("#lesson-code").strip().lower()
+        context.storage_state(path=str(teacher_state))
+        browser.close()
+    return run, f"/training/attend#{session_id}.{minute}.{code}", session_id
+
+
+def attend(sign_in: str, state: Path) -> None:
+    """The learner signs in from the page the teacher's code opened (so that his quiz opens)."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_context(storage_state=str(state)).new_page()
+        page.goto(BASE + sign_in)
+        page.click("#sign-in-button")
+        page.wait_for_url(re.compile(r".*/training/my/\d+$"))
+        browser.close()
+
+
 def measure(user: str | None, path: str, selector: str, state: Path | None) -> None:
     """One row of the table, and below it the console's errors and, over the budget, the
     requests by size."""
@@ -117,6 +162,24 @@ def main() -> None:
         measure(LEADER, run, "#briefing-qr[data-minute]", leader)
         login_state(WORKER, worker)
         measure(WORKER, sign_in, "#sign-in-button", worker)
+        measure_lesson(work)
+
+
+def measure_lesson(work: Path) -> None:
+    """The first lesson's screens, on the server that serves `work`'s database."""
+    teacher, learner = work / f"{TEACHER}.json", work / "W002.json"
+    run, sign_in, session_id = give_lesson(teacher)
+    measure(TEACHER, run, "#lesson-qr[data-minute]", teacher)
+    login_state("W002", learner)
+    measure("W002", "/home", ".lesson-due", learner)
+    measure("W002", sign_in, "#sign-in-button", learner)
+    attend(sign_in, learner)
+    with sqlite3.connect(work / "bench.db") as db:
+        trainee_id = db.execute(
+            "SELECT trainee.id FROM trainee JOIN user ON user.id = trainee.user_id "
+            "WHERE session_id = ? AND employee_no = 'W002'", (session_id,)).fetchone()[0]
+    db.close()
+    measure("W002", f"/training/my/{trainee_id}", "#quiz button[type=submit]", learner)
 
 
 if __name__ == "__main__":

@@ -163,6 +163,18 @@ def test_the_gate_holds_on_checks_and_lifts_when_passed(client, auth, ent, onlin
     assert taken.status_code == 302 and count(Inspection) == 1
 
 
+def test_the_phone_keeps_the_lesson_and_not_check_pages_it_may_not_use(client, auth, ent, online):
+    """Are a held-back worker's offline pages the lesson instead of the (refused) check
+    pages, and the check pages kept again once he has passed?"""
+    auth.login(ent.worker)
+    trainee, check = _trainee(online, ent.worker), f"/points/{ent.point.id}/check"
+    pages = client.get("/api/v1/offline-pages").json["pages"]
+    assert f"/training/my/{trainee.id}" in pages and check not in pages
+    _answer(client, trainee, right_answers(online.version))
+    pages = client.get("/api/v1/offline-pages").json["pages"]
+    assert f"/training/my/{trainee.id}" not in pages and check in pages
+
+
 def test_a_lesson_of_a_later_day_does_not_hold_back_yet(ent, lesson):
     give_lesson(ent.safety_officer, lesson, DAY + timedelta(days=1), in_person=False, team_id=ent.team.id)
     db.session.commit()
@@ -373,7 +385,8 @@ def test_the_homes_above_count_who_is_held_back(client, auth, ent, online):
     elsewhere = factories.make_user(ent.enterprise, Role.DEPT_HEAD, department=factories.make_department(
         ent.enterprise))
     db.session.commit()
-    for user, shown in ((ent.dept_head, "3 人未通过开工第一课"), (ent.director, "3 人未通过开工第一课"),
+    three = "3 人未通过开工第一课"
+    for user, shown in ((ent.team_leader, three), (ent.dept_head, three), (ent.director, three),
                         (elsewhere, "没有人因未通过开工第一课而不能上岗")):
         auth.login(user)
         assert shown in client.get("/home").get_data(as_text=True)

@@ -15,7 +15,8 @@ bp = Blueprint("dashboard", __name__)
 
 UNSCANNED_PER_PAGE = 50
 # Whose home counts the people an unpassed first lesson keeps from work.
-HELD_BACK_SHOWN = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
+HELD_BACK_SHOWN = (Role.TEAM_LEADER, Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR,
+                   Role.PRINCIPAL)
 
 
 @bp.route("/home")

@@ -193,6 +193,12 @@ def may_check(user: User, point: RiskPoint, level: str, moment: datetime | None 
     return holds(due.checkable(user, level, moment), point)
 
 
+def kept_from_checks(user: User, moment: datetime | None = None) -> bool:
+    """Whatever the point: the person does no checks at the moment (no lesson, or kept off
+    work by the briefing)."""
+    return due.no_lesson(user, moment) or due.off_work(user, moment)
+
+
 def check_refusal(user: User, point: RiskPoint, level: str, moment: datetime | None = None):
     """Why may_check said no, for the person who scanned the point."""
     if due.no_lesson(user, moment):

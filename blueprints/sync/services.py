@@ -287,7 +287,10 @@ def _lesson_attempt(sub: Submission) -> Outcome:
 
 def points_for_offline(user: User) -> list[RiskPoint]:
     """The points whose check a phone keeps: the user's team's, the department's for
-    its head, and whatever the user checked in the last week."""
+    its head, and whatever the user checked in the last week; none while the user may not
+    check at all (their check pages say so, and are not kept)."""
+    if inspections.kept_from_checks(user):
+        return []
     recent = select(Inspection.risk_point_id).where(
         Inspection.user_id == user.id, Inspection.done_at >= clock.now() - RECENT_CHECKS)
     mine = [RiskPoint.id.in_(recent)]

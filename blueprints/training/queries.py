@@ -64,12 +64,15 @@ def progress(session: LessonSession) -> Progress:
 
 
 def held_back(user: User, today: date | None = None) -> list[Trainee]:
-    """Who an unpassed lesson keeps from work today, once each (their earliest lesson):
-    a department head's people, everyone for the others who follow the lessons."""
+    """Who an unpassed lesson keeps from work today, once each (their earliest lesson): a
+    team leader's team, a department head's department, everyone for the safety staff and
+    the principal."""
     query = select(Trainee).options(selectinload(Trainee.user).selectinload(User.team),
                                     selectinload(Trainee.session).selectinload(LessonSession.version)).where(
         Trainee.enterprise_id == user.enterprise_id, holding_back(today or local_today(user)))
-    if user.has_role(Role.DEPT_HEAD, Role.TEAM_LEADER):
+    if user.has_role(Role.TEAM_LEADER):
+        query = query.where(Trainee.user_id.in_(select(User.id).where(User.team_id == user.team_id)))
+    elif user.has_role(Role.DEPT_HEAD):
         query = query.where(Trainee.department_id == user.effective_department_id)
     first = {}
     for trainee in db.session.scalars(query.order_by(Trainee.due_on, Trainee.id)):

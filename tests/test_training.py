@@ -381,6 +381,19 @@ def test_the_safety_officer_gives_a_lesson_to_chosen_people(client, auth, ent, l
     assert client.post("/training/sessions/new", data={}).status_code == 403
 
 
+def test_a_team_leader_without_a_team_counts_nobody(client, auth, ent, lesson):
+    """Not the people without a team (a department head held back by his lesson here)."""
+    give_lesson(ent.safety_officer, lesson, DAY, audience=Audience.PEOPLE, in_person=False,
+                people=[ent.dept_head.id])
+    teamless = factories.make_user(ent.enterprise, Role.TEAM_LEADER, department=ent.department)
+    db.session.commit()
+    auth.login(ent.safety_officer)
+    assert "1 人未通过开工第一课" in client.get("/home").get_data(as_text=True)
+    auth.logout()
+    auth.login(teamless)
+    assert "没有人因未通过开工第一课而不能上岗" in client.get("/home").get_data(as_text=True)
+
+
 def test_the_homes_above_count_who_is_held_back(client, auth, ent, online):
     elsewhere = factories.make_user(ent.enterprise, Role.DEPT_HEAD, department=factories.make_department(
         ent.enterprise))

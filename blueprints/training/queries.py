@@ -3,7 +3,7 @@ who an unpassed lesson keeps from work now."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.common.extensions import db
@@ -71,7 +71,9 @@ def held_back(user: User, today: date | None = None) -> list[Trainee]:
                                     selectinload(Trainee.session).selectinload(LessonSession.version)).where(
         Trainee.enterprise_id == user.enterprise_id, holding_back(today or local_today(user)))
     if user.has_role(Role.TEAM_LEADER):
-        query = query.where(Trainee.user_id.in_(select(User.id).where(User.team_id == user.team_id)))
+        # A leader not (or no longer) in a team leads nobody: not the people without a team.
+        team = User.team_id == user.team_id if user.team_id is not None else false()
+        query = query.where(Trainee.user_id.in_(select(User.id).where(team)))
     elif user.has_role(Role.DEPT_HEAD):
         query = query.where(Trainee.department_id == user.effective_department_id)
     first = {}

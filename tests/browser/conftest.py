@@ -1,4 +1,5 @@
 """Real-browser tests: Debian's chromium driven by Playwright against gunicorn."""
+import io
 import os
 import socket
 import subprocess
@@ -8,9 +9,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import sync_playwright
+from pyzbar.pyzbar import decode
 
 from blueprints.common.extensions import db
+from tests import factories
 from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +123,18 @@ def login(page, base_url, user, password):
     # Waiting for the load state alone could return at once, on the login page itself.
     with page.expect_navigation():
         page.click("button[type=submit]")
+
+
+def phone_of(context, live, employee_no: str):
+    """A new page of `context` logged in as this demo or factory user."""
+    page = context.new_page()
+    login(page, live.url, type("U", (), {"employee_no": employee_no}), factories.PASSWORD)
+    return page
+
+
+def read_rotating_code(page, canvas_id: str) -> str:
+    """What another phone's camera reads off a gathering's rotating code, once drawn."""
+    page.wait_for_function(f"() => document.getElementById('{canvas_id}').dataset.minute")
+    found = decode(Image.open(io.BytesIO(page.locator(f"#{canvas_id}").screenshot())))
+    assert len(found) == 1
+    return found[0].data.decode()

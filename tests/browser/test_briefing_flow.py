@@ -2,17 +2,13 @@
 for a team of five and keeps one worker off work; two workers sign in by the rotating code
 from their own phones, one of them with no signal (sent later, after the close, and still
 counted); one without a phone is confirmed by the leader; the record shows it all."""
-import io
-
-from PIL import Image
-from pyzbar.pyzbar import decode
 from sqlalchemy import select
 
 from blueprints.briefings.models import Briefing, Fitness, SignIn, SignInMethod
 from blueprints.common.extensions import db
 from blueprints.org.models import Role
 from tests import factories
-from tests.browser.conftest import PHONE, assert_no_sideways_scroll, login, screenshot
+from tests.browser.conftest import PHONE, assert_no_sideways_scroll, phone_of, read_rotating_code, screenshot
 from tests.browser.test_pwa import ready_offline, wait_for_server, wait_until
 
 
@@ -26,20 +22,6 @@ def _team_of_five(live):
         return [(p.id, p.employee_no, p.name) for p in people]
 
 
-def _scan(leader_page) -> str:
-    """What another phone's camera reads off the leader's screen."""
-    leader_page.wait_for_function("() => document.getElementById('briefing-qr').dataset.minute")
-    found = decode(Image.open(io.BytesIO(leader_page.locator("#briefing-qr").screenshot())))
-    assert len(found) == 1
-    return found[0].data.decode()
-
-
-def _phone(browser_context, live, employee_no):
-    page = browser_context.new_page()
-    login(page, live.url, type("U", (), {"employee_no": employee_no}), factories.PASSWORD)
-    return page
-
-
 def test_a_team_of_five_holds_its_briefing(live, browser):
     team = _team_of_five(live)
     (leader_id, leader_no, _), (unfit_id, _, unfit_name), (online_id, online_no, _), \
@@ -48,11 +30,11 @@ def test_a_team_of_five_holds_its_briefing(live, browser):
     leader_ctx, online_ctx, offline_ctx = (browser.new_context(**PHONE) for _ in range(3))
     try:
         # The worker without signal got his pages while he had it.
-        offline = _phone(offline_ctx, live, offline_no)
+        offline = phone_of(offline_ctx, live, offline_no)
         ready_offline(offline, live.url)
         wait_until(offline, "caches.match('/briefings/sign-in').then(r => !!r)")
 
-        leader = _phone(leader_ctx, live, leader_no)
+        leader = phone_of(leader_ctx, live, leader_no)
         leader.goto(live.url + "/home")
         with leader.expect_navigation():
             leader.click("button.brief-start")
@@ -60,15 +42,15 @@ def test_a_team_of_five_holds_its_briefing(live, browser):
         assert_no_sideways_scroll(leader)
 
         # On-line worker: his camera opens the code's link; one tap confirms.
-        online = _phone(online_ctx, live, online_no)
-        online.goto(_scan(leader))
+        online = phone_of(online_ctx, live, online_no)
+        online.goto(read_rotating_code(leader, "briefing-qr"))
         with online.expect_navigation():
             online.click("#sign-in-button")
         assert "已签到" in online.text_content("main")
 
         # Off-line worker: the kept page opens from the phone, the sign-in waits in the outbox.
         offline_ctx.set_offline(True)
-        offline.goto(_scan(leader))
+        offline.goto(read_rotating_code(leader, "briefing-qr"))
         offline.click("#sign-in-button")
         offline.locator("#sign-in-kept").wait_for()
 

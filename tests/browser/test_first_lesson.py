@@ -2,16 +2,12 @@
 to the team and shows the rotating code; two workers sign in by scanning it; one passes the
 quiz at once, the other fails, reads again, retries and passes; the gate lifts and his
 checks come back."""
-import io
-
-from PIL import Image
-from pyzbar.pyzbar import decode
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.training.models import Attempt, Attendance
 from tests import factories
-from tests.browser.conftest import PHONE, assert_no_sideways_scroll, login, screenshot
+from tests.browser.conftest import PHONE, assert_no_sideways_scroll, phone_of, read_rotating_code, screenshot
 from tests.browser.test_pwa import wait_until
 from tests.factories_training import QUESTIONS, give_lesson, make_lesson
 
@@ -28,20 +24,6 @@ def _setup(live):
         return {"session": session.id, "principal": ent.principal.employee_no, "point": ent.point.id,
                 "workers": [(ent.worker.employee_no, trainees[ent.worker.id]),
                             (ent.worker2.employee_no, trainees[ent.worker2.id])]}
-
-
-def _phone(context, live, employee_no):
-    page = context.new_page()
-    login(page, live.url, type("U", (), {"employee_no": employee_no}), factories.PASSWORD)
-    return page
-
-
-def _scan(teacher) -> str:
-    """What a worker's camera reads off the teacher's screen."""
-    teacher.wait_for_function("() => document.getElementById('lesson-qr').dataset.minute")
-    found = decode(Image.open(io.BytesIO(teacher.locator("#lesson-qr").screenshot())))
-    assert len(found) == 1
-    return found[0].data.decode()
 
 
 def _answer(page, wrong=()):
@@ -63,21 +45,21 @@ def test_the_principals_lesson_two_workers_one_retries(live, browser):
     live.start()
     contexts = [browser.new_context(**PHONE) for _ in range(3)]
     try:
-        teacher = _phone(contexts[0], live, data["principal"])
+        teacher = phone_of(contexts[0], live, data["principal"])
         teacher.goto(f"{live.url}/training/sessions/{data['session']}/run")
         with teacher.expect_navigation():
             teacher.click("button:has-text('开放签到')")
-        link = _scan(teacher)
+        link = read_rotating_code(teacher, "lesson-qr")
         assert "/training/attend#" in link
         screenshot(teacher, "lesson-teacher-screen")
 
         workers = []
         for context, (number, trainee_id) in zip(contexts[1:], data["workers"], strict=True):
-            page = _phone(context, live, number)
+            page = phone_of(context, live, number)
             page.goto(live.url + "/home")
             assert "开工第一课" in page.text_content(".lesson-due")
             assert page.locator(".due-today").count() == 0   # no lesson, no work
-            page.goto(_scan(teacher))
+            page.goto(read_rotating_code(teacher, "lesson-qr"))
             with page.expect_navigation():
                 page.click("#sign-in-button")
             assert page.url.endswith(f"/training/my/{trainee_id}")

@@ -88,10 +88,10 @@ def start_briefing(database: Path, state: Path) -> tuple[str, str]:
     return run, f"/briefings/sign-in#{run.split('/')[2]}.{minute}.{code}"
 
 
-def give_lesson(teacher_state: Path) -> tuple[str, str, int]:
+def give_lesson(teacher_state: Path) -> tuple[str, str]:
     """S002 gives the new-worker lesson, in person, to LEARNERS today; P001 opens its
-    attendance and keeps his login in teacher_state. Returns the teacher's screen, the
-    sign-in page its QR code opens (with the fragment) and the session's id."""
+    attendance and keeps his login in teacher_state. Returns the teacher's screen and the
+    sign-in page its QR code opens (with the fragment)."""
     with sync_playwright() as p:
         browser, _context, page = log_in(p, OFFICER)
         page.goto(BASE + "/training/sessions/new")
@@ -113,18 +113,21 @@ def give_lesson(teacher_state: Path) -> tuple[str, str, int]:
         code = page.text_content("#lesson-code").strip().lower()
         context.storage_state(path=str(teacher_state))
         browser.close()
-    return run, f"/training/attend#{session_id}.{minute}.{code}", session_id
+    return run, f"/training/attend#{session_id}.{minute}.{code}"
 
 
-def attend(sign_in: str, state: Path) -> None:
-    """The learner signs in from the page the teacher's code opened (so that his quiz opens)."""
+def attend(sign_in: str, state: Path) -> str:
+    """The learner signs in from the page the teacher's code opened; returns his lesson,
+    which the sign-in opens (with its quiz, now that he attended)."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_context(storage_state=str(state)).new_page()
         page.goto(BASE + sign_in)
         page.click("#sign-in-button")
         page.wait_for_url(re.compile(r".*/training/my/\d+$"))
+        lesson = urlparse(page.url).path
         browser.close()
+    return lesson
 
 
 def measure(user: str | None, path: str, selector: str, state: Path | None) -> None:
@@ -168,18 +171,12 @@ def main() -> None:
 def measure_lesson(work: Path) -> None:
     """The first lesson's screens, on the server that serves `work`'s database."""
     teacher, learner = work / f"{TEACHER}.json", work / "W002.json"
-    run, sign_in, session_id = give_lesson(teacher)
+    run, sign_in = give_lesson(teacher)
     measure(TEACHER, run, "#lesson-qr[data-minute]", teacher)
     login_state("W002", learner)
     measure("W002", "/home", ".lesson-due", learner)
     measure("W002", sign_in, "#sign-in-button", learner)
-    attend(sign_in, learner)
-    with sqlite3.connect(work / "bench.db") as db:
-        trainee_id = db.execute(
-            "SELECT trainee.id FROM trainee JOIN user ON user.id = trainee.user_id "
-            "WHERE session_id = ? AND employee_no = 'W002'", (session_id,)).fetchone()[0]
-    db.close()
-    measure("W002", f"/training/my/{trainee_id}", "#quiz button[type=submit]", learner)
+    measure("W002", attend(sign_in, learner), "#quiz button[type=submit]", learner)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ SCREENS = [
     ("W004", "/home", "main"),
     ("W004", "/points/1/check", "button[type=submit]"),
     ("W004", "/hazards/new", "button[type=submit]"),
+    # The electrician's lessons and certificates, and the switch room's check his certificate opens.
+    ("W006", "/training/my", "main"),
+    ("W006", "/points/4/check", "button[type=submit]"),
     ("S001", "/points", "main"),
     ("S001", "/hazards", "main"),
     ("S001", "/hazards/queue", "main"),

@@ -2,8 +2,8 @@
 from datetime import date
 
 from blueprints.common.extensions import db
-from blueprints.training import services
-from blueprints.training.models import Audience, LessonSession, LessonVersion
+from blueprints.training import certificates, services
+from blueprints.training.models import Audience, Certificate, LessonSession, LessonVersion
 
 # (text, multiple, [(choice, right)])
 QUESTIONS = [
@@ -49,3 +49,12 @@ def wrong_answers(version, wrong: int) -> dict[int, set[int]]:
     for question in version.questions[:wrong]:
         answers[question.id] = {next(c.id for c in question.choices if not c.correct)}
     return answers
+
+
+def give_certificate(officer, holder, expires_on: date, kind="special", operation="electrical",
+                     number="T370102199001011234", replaces=None) -> Certificate:
+    row = certificates.record(officer, certificates.CertificateInput(
+        user_id=holder.id, kind=kind, operation=operation, number=number, issued_by="济南市应急管理局",
+        issued_on=None, expires_on=expires_on), replaces)
+    db.session.flush()
+    return row

@@ -33,7 +33,7 @@ def settings_form(**overrides):
             "lec_red_min": "320", "lec_orange_min": "160", "lec_yellow_min": "70",
             "ls_red_min": "20", "ls_orange_min": "15", "ls_yellow_min": "9",
             "general_fix_days": "7", "major_fix_days": "30", "briefing_late_minutes": "30",
-            "workday_start": "08:00", **overrides}
+            "workday_start": "08:00", "certificate_warning_days": "60", **overrides}
 
 
 # --- people ---------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ def point_form(ent, **overrides):
             "department_id": str(ent.department.id), "team_id": str(ent.team.id),
             "responsible_user_id": str(ent.dept_head.id), "control_level": "company",
             "hazard_factors": "液氨泄漏", "accident_types": "中毒和窒息", "control_measures": "每班巡检",
-            "lec_l": "3", "lec_e": "6", "lec_c": "40", **overrides}
+            "lec_l": "3", "lec_e": "6", "lec_c": "40", "required_certificate": "", "required_operation": "",
+            **overrides}
 
 
 def listed_codes(response) -> list[str]:

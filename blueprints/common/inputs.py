@@ -54,6 +54,14 @@ def iso_day(value: str) -> date:
     return day
 
 
+def optional_day(value) -> date | None:
+    """A day typed into a form (2026-11-28, years 2000 to 2099), or None for anything else."""
+    try:
+        return iso_day(value or "")
+    except ValueError:
+        return None
+
+
 def within_calendar(_form, field) -> None:
     """WTForms validator for dates and times people enter: years 2000 to 2099 only. The
     ends of the calendar (year 1, 9999) overflow when shifted by a zone or a deadline rule."""

@@ -9,6 +9,7 @@ from blueprints.dashboard import queue as work_queue
 from blueprints.hazards import queries
 from blueprints.inspections import due
 from blueprints.org.models import Role
+from blueprints.training import certificates
 from blueprints.training import queries as lessons
 
 bp = Blueprint("dashboard", __name__)
@@ -25,7 +26,8 @@ def home():
     queue, then for everyone the fixes sent back to them and the hazards they are
     rectifying, today's briefing (the leader's card, the teams' at a glance, or 不安全不上岗),
     today's checks, and the department's undone team checks. A first lesson to pass comes
-    before everything (不上第一课不开工); who such a lesson keeps from work, for those above."""
+    before everything (不上第一课不开工); who such a lesson keeps from work, for those above;
+    the certificates expired or expiring, for the safety staff."""
     user = current_user
     off_work = briefing_services.off_work(user) if user.has_role(*due.CHECKERS) else None
     leading = briefings.leading(user)
@@ -50,7 +52,8 @@ def home():
         to_sign_in=briefings.to_sign_in(user) if user.has_role(*due.CHECKERS) and not off_work else None,
         counts=briefings.counts, local_day=briefings.local_day(user.enterprise),
         lessons_due=lessons.for_home(user), today=lessons.local_today(user),
-        held_back=lessons.held_back(user) if user.has_role(*HELD_BACK_SHOWN) else None)
+        held_back=lessons.held_back(user) if user.has_role(*HELD_BACK_SHOWN) else None,
+        certificates=certificates.counts(user) if user.has_role(*certificates.COUNTS_SHOWN) else None)
 
 
 @bp.route("/hazards/queue")

@@ -5,6 +5,7 @@ from datetime import time, timedelta
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.demo import briefings as demo_briefings
+from blueprints.demo import certificates as demo_certificates
 from blueprints.demo import history as demo_history
 from blueprints.demo import lessons as demo_lessons
 from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
@@ -150,6 +151,7 @@ def load() -> Enterprise:
     demo_history.load_history(enterprise)
     demo_briefings.load_briefings(enterprise)
     demo_lessons.load_lessons(enterprise)
+    demo_certificates.load_certificates(enterprise)
     return enterprise
 
 

@@ -22,6 +22,7 @@ from blueprints.briefings import services as briefings
 from blueprints.common import clock
 from blueprints.common.enums import LabelledEnum
 from blueprints.common.extensions import db
+from blueprints.common.predicates import holds
 from blueprints.inspections.models import Inspection
 from blueprints.org.models import Enterprise, Role, Team, User
 from blueprints.risk_points.models import CheckLevel, ChecklistItem, ChecklistVersion, Frequency, RiskPoint
@@ -285,7 +286,7 @@ def _scope(user: User, moment: datetime | None = None):
     if user.has_role(*CHECKERS):
         if user.team_id is None or off_work(user, moment):
             return None
-        return CheckLevel.TEAM, _team_points(user)
+        return CheckLevel.TEAM, and_(_team_points(user), lesson_gate.certified_user(user, moment))
     if user.has_role(Role.DEPT_HEAD):
         if user.effective_department_id is None:
             return None
@@ -301,7 +302,15 @@ def checkable(user: User, level: str, moment: datetime | None = None):
     to the point's own team, or for a point without a team to its department's people,
     unless kept off work, and to the department head; workshop checks to that department
     head; the safety staff and the principal may do any check. Nobody held back by an
-    unpassed lesson does one. Anyone else reports a hazard instead."""
+    unpassed lesson does one, and a team check that needs a certificate only someone
+    holding it valid. Anyone else reports a hazard instead."""
+    if level == CheckLevel.TEAM:
+        return and_(_uncertified(user, level, moment), lesson_gate.certified_user(user, moment))
+    return _uncertified(user, level, moment)
+
+
+def _uncertified(user: User, level: str, moment: datetime | None = None):
+    """checkable, certificates aside."""
     if no_lesson(user, moment):
         allowed = false()
     elif user.has_role(Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL):
@@ -316,6 +325,12 @@ def checkable(user: User, level: str, moment: datetime | None = None):
     else:
         allowed = false()
     return and_(RiskPoint.enterprise_id == user.enterprise_id, allowed)
+
+
+def lacks_certificate(user: User, point: RiskPoint, level: str, moment: datetime | None = None) -> bool:
+    """持证上岗: the check would be the user's but for a certificate he does not hold valid."""
+    return (level == CheckLevel.TEAM and holds(_uncertified(user, level, moment), point)
+            and not holds(lesson_gate.certified_user(user, moment), point))
 
 
 def levels_for(user: User) -> set[str]:
@@ -340,8 +355,14 @@ def gaps(enterprise_id: int, points: list[RiskPoint] | None = None) -> list[Gap]
     holders = db.session.scalars(select(User).where(
         User.enterprise_id == enterprise_id, User.active.is_(True),
         User.role.in_((*CHECKERS, Role.DEPT_HEAD)))).all()
-    staffed = {u.team_id for u in holders if u.has_role(*CHECKERS)}
+    checkers = [u for u in holders if u.has_role(*CHECKERS)]
+    staffed = {u.team_id for u in checkers}
     headed = {u.effective_department_id for u in holders if u.has_role(Role.DEPT_HEAD)}
+    held = {}
+    if any(point.required_certificate for point in points):
+        enterprise = db.session.get(Enterprise, enterprise_id)
+        held = lesson_gate.held_certificates([u.id for u in checkers],
+                                             clock.to_local(clock.now(), enterprise.timezone).date())
     found = []
     for point in points:
         levels = {level for level, _key, _items in point_units(point)}
@@ -353,6 +374,12 @@ def gaps(enterprise_id: int, points: list[RiskPoint] | None = None) -> list[Gap]
                 found.append(Gap(point, CheckLevel.TEAM, _l(
                     "Team checks have nobody: %(team)s has no active member",
                     team=point.team.name)))
+            elif point.required_certificate and not any(
+                    holds(lesson_gate.certified(held.get(u.id, set())), point)
+                    for u in checkers if u.team_id == point.team_id):
+                found.append(Gap(point, CheckLevel.TEAM, _l(
+                    "Team checks have nobody: nobody of %(team)s holds a valid %(certificate)s",
+                    team=point.team.name, certificate=point.required_certificate_title)))
         if CheckLevel.WORKSHOP in levels and point.department_id not in headed:
             found.append(Gap(point, CheckLevel.WORKSHOP, _l(
                 "Workshop checks have nobody: %(department)s has no department head",

@@ -205,6 +205,10 @@ def check_refusal(user: User, point: RiskPoint, level: str, moment: datetime | N
         return NO_LESSON
     if level == CheckLevel.TEAM and due.off_work(user, moment):
         return OFF_WORK
+    if due.lacks_certificate(user, point, level, moment):
+        return _l("%(point)s needs a valid %(certificate)s of whoever checks it, and you hold none in force. "
+                  "Ask your safety officer to record yours; someone of your team who holds one "
+                  "does the check.", point=point.name, certificate=point.required_certificate_title)
     if level == CheckLevel.TEAM and point.team is not None:
         return _l("%(point)s is checked by %(team)s.", point=point.name, team=point.team.name)
     return _l("This check falls to others.")

@@ -28,6 +28,7 @@ from blueprints.inspections import due
 from blueprints.notifications.models import EscalationSettings
 from blueprints.org.models import Enterprise, Role, Team, User
 from blueprints.risk_points.models import CheckLevel, RiskPoint
+from blueprints.training import certificates
 from blueprints.training import queries as lessons
 
 HAZARD = "hazard"
@@ -382,6 +383,53 @@ def lesson_ladder(session: Session, enterprise: Enterprise, now: datetime) -> li
     return alerts
 
 
+# --- certificates lapsing ----------------------------------------------------------------
+
+CERTIFICATE = "certificate"
+CERTIFICATE_EXPIRING = "certificate_expiring"
+CERTIFICATE_EXPIRED = "certificate_expired"
+CERTIFICATE_TITLES = {CERTIFICATE_EXPIRING: _l("Certificate expiring soon"),
+                      CERTIFICATE_EXPIRED: _l("Certificate expired")}
+
+
+def certificate_ladder(session: Session, enterprise: Enterprise, now: datetime) -> list[Alert]:
+    """A certificate within the enterprise's warning days of its last day goes once to its
+    holder and the safety officers; one past it, once, to them, the safety directors and
+    the holder's department head: he may no longer do what it allows. The occurrence is
+    its last day, so each certificate is told once per rung; a renewal is a certificate
+    of its own."""
+    today = _local(now, enterprise).date()
+    expiring, expired = certificates.lapsing(enterprise.id, today, enterprise.certificate_warning_days)
+    staff = _users(session, enterprise.id, Role.SAFETY_OFFICER)
+    above = staff + _users(session, enterprise.id, Role.SAFETY_DIRECTOR)
+    heads = {}
+    alerts = []
+    for rung, rows in ((CERTIFICATE_EXPIRING, expiring), (CERTIFICATE_EXPIRED, expired)):
+        for certificate in rows:
+            department_id = certificate.user.effective_department_id
+            recipients = [certificate.user, *staff]
+            if rung == CERTIFICATE_EXPIRED:
+                if department_id not in heads:
+                    heads[department_id] = (_users(session, enterprise.id, Role.DEPT_HEAD,
+                                                   department_id=department_id) if department_id else [])
+                recipients += above + heads[department_id]
+            recipients = list({u.id: u for u in recipients}.values())
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                body = _("%(name)s %(employee_no)s: %(certificate)s No. %(number)s, valid until %(day)s",
+                         name=certificate.user.name, employee_no=certificate.user.employee_no,
+                         certificate=certificate.title, number=certificate.number,
+                         day=certificate.expires_on.isoformat())
+                title = str(CERTIFICATE_TITLES[rung])
+            alerts.append(Alert(enterprise_id=enterprise.id, subject_type=CERTIFICATE,
+                                subject_id=certificate.id, rung=rung,
+                                occurrence=certificate.expires_on.isoformat(), recipients=recipients,
+                                title=title, body=body, department_id=department_id,
+                                url=_path("training.certificate", certificate_id=certificate.id),
+                                urgency=HIGH if rung == CERTIFICATE_EXPIRED else NORMAL,
+                                mobiles=[u.mobile for u in recipients if u.mobile]))
+    return alerts
+
+
 def due_alerts(session: Session, now: datetime) -> list[Alert]:
     """Every rung reached by now across all enterprises (sending is idempotent, so
     rungs already sent are returned again and claimed by nobody)."""
@@ -403,4 +451,5 @@ def due_alerts(session: Session, now: datetime) -> list[Alert]:
         for team in briefings.briefing_teams(enterprise.id):
             alerts.extend(briefing_ladder(session, team, enterprise, now))
         alerts.extend(lesson_ladder(session, enterprise, now))
+        alerts.extend(certificate_ladder(session, enterprise, now))
     return alerts

@@ -15,7 +15,12 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from blueprints.common.inputs import row_id
 from blueprints.org.models import Role, ScoringMethod
-from blueprints.org.services import MAX_BRIEFING_LATE_MINUTES, MAX_CHECK_WITHIN_HOURS, MAX_FIX_DAYS
+from blueprints.org.services import (
+    MAX_BRIEFING_LATE_MINUTES,
+    MAX_CERTIFICATE_WARNING_DAYS,
+    MAX_CHECK_WITHIN_HOURS,
+    MAX_FIX_DAYS,
+)
 
 _REQUIRED = _l("Please fill this in.")
 
@@ -122,6 +127,11 @@ class SettingsForm(FlaskForm):
         _l("A briefing is missing when not started this many minutes after the shift starts"),
         validators=[InputRequired(_REQUIRED)],
         render_kw={"inputmode": "numeric", "min": 0, "max": MAX_BRIEFING_LATE_MINUTES})
+    certificate_warning_days = IntegerField(
+        _l("Tell of a certificate this many days before it expires"),
+        validators=[InputRequired(_REQUIRED)],
+        render_kw={"inputmode": "numeric", "min": 1, "max": MAX_CERTIFICATE_WARNING_DAYS},
+        description=_l("Its holder and the safety officer are told once; 60 days to begin with."))
     workday_start = TimeField(_l("Work starts at (teams without shifts)"),
                               validators=[InputRequired(_REQUIRED)],
                               description=_l("Their briefing is held before this time each day."))

@@ -43,6 +43,8 @@ class Enterprise(db.Model):
     briefing_late_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     # When a team without shifts starts work (its briefing is held before).
     workday_start: Mapped[time] = mapped_column(default=time(8), server_default="08:00:00")
+    # A certificate expiring within this many days is told to its holder and the safety officer.
+    certificate_warning_days: Mapped[int] = mapped_column(default=60, server_default="60")
     created_at: Mapped[datetime] = created_at()
 
 

@@ -306,6 +306,7 @@ def settings():
     def change():
         values = {name: form[name].data
                   for name in ("name", "timezone", "scoring_method", "check_within_hours",
+                              "certificate_warning_days",
                                *services.BAND_FIELDS, *services.FIX_DAYS_FIELDS,
                                *services.BRIEFING_FIELDS)}
         return services.update_settings(enterprise, services.SettingsData(**values),

@@ -363,6 +363,7 @@ class SettingsData:
     briefing_late_minutes: int
     workday_start: time
     check_within_hours: int | None = None
+    certificate_warning_days: int = 60
 
 
 # "Complete within N hours" of a shift or day: at most a day.
@@ -373,6 +374,8 @@ FIX_DAYS_FIELDS = ("general_fix_days", "major_fix_days")
 # A briefing not started this long after its shift's start is missing: at most four hours.
 MAX_BRIEFING_LATE_MINUTES = 240
 BRIEFING_FIELDS = ("briefing_late_minutes", "workday_start")
+# A certificate is told of this many days before it expires: at most a year.
+MAX_CERTIFICATE_WARNING_DAYS = 365
 
 BAND_FIELDS = ("lec_red_min", "lec_orange_min", "lec_yellow_min",
                "ls_red_min", "ls_orange_min", "ls_yellow_min")
@@ -420,9 +423,13 @@ def update_settings(enterprise: Enterprise, data: SettingsData, actor_id: int) -
     if not 0 <= data.briefing_late_minutes <= MAX_BRIEFING_LATE_MINUTES:
         errors["briefing_late_minutes"] = _l("Enter whole minutes from 0 to %(max)s.",
                                              max=MAX_BRIEFING_LATE_MINUTES)
+    if not 1 <= data.certificate_warning_days <= MAX_CERTIFICATE_WARNING_DAYS:
+        errors["certificate_warning_days"] = _l("Enter whole days from 1 to %(max)s.",
+                                                max=MAX_CERTIFICATE_WARNING_DAYS)
     _refuse_if(errors)
     values = {"name": name, "timezone": tz, "scoring_method": scoring_method,
               "check_within_hours": data.check_within_hours,
+              "certificate_warning_days": data.certificate_warning_days,
               **{key: getattr(data, key) for key in BAND_FIELDS + FIX_DAYS_FIELDS + BRIEFING_FIELDS}}
     before = {key: getattr(enterprise, key) for key in values}
     for key, value in values.items():

@@ -12,15 +12,16 @@ from blueprints.inspections.models import Inspection, InspectionAnswer
 from blueprints.org.models import User
 from blueprints.photos import storage
 from blueprints.photos.models import Photo
-from blueprints.training.models import LessonSection
+from blueprints.training.models import Certificate, LessonSection
 
 bp = Blueprint("photos", __name__)
 
 
 def may_see(user: User, photo: Photo) -> bool:
     """A photo is seen by whoever may see a record it belongs to (a hazard, a step of one,
-    a check, a briefing), each area answering by its own rule; one of no record yet, by its
-    uploader. A lesson's picture is teaching for the whole enterprise (get_owned asks that)."""
+    a check, a briefing, a certificate), each area answering by its own rule; one of no
+    record yet, by its uploader. A lesson's picture is teaching for the whole enterprise
+    (get_owned asks that)."""
     if db.session.scalar(select(LessonSection.id).where(LessonSection.photo_id == photo.id).limit(1)):
         return True
     hazards = list(db.session.scalars(select(Hazard).where(or_(
@@ -29,9 +30,10 @@ def may_see(user: User, photo: Photo) -> bool:
     checks = list(db.session.scalars(select(Inspection).where(Inspection.id.in_(
         select(InspectionAnswer.inspection_id).where(InspectionAnswer.photo_id == photo.id)))))
     briefings = list(db.session.scalars(select(Briefing).where(Briefing.photo_id == photo.id)))
-    if not hazards and not checks and not briefings:
+    certificates = list(db.session.scalars(select(Certificate).where(Certificate.photo_id == photo.id)))
+    if not hazards and not checks and not briefings and not certificates:
         return photo.uploaded_by_id == user.id
-    return (any(can(user, "view", record) for record in (*hazards, *briefings))
+    return (any(can(user, "view", record) for record in (*hazards, *briefings, *certificates))
             or any(inspections.can_view(user, check) for check in checks))
 
 

@@ -8,6 +8,7 @@ from blueprints.common.inputs import optional_id
 from blueprints.risk_points import grading
 from blueprints.risk_points.models import ControlLevel, Grade
 from blueprints.risk_points.services import ItemData, RiskPointData
+from blueprints.training.models import CertificateKind, Operation
 
 _REQUIRED = _l("Please fill this in.")
 
@@ -74,6 +75,12 @@ class RiskPointForm(FlaskForm):
     hazard_factors = TextAreaField(_l("Hazard factors"), validators=[Length(max=5000)])
     accident_types = TextAreaField(_l("Possible accident types"), validators=[Length(max=5000)])
     control_measures = TextAreaField(_l("Control measures"), validators=[Length(max=5000)])
+    required_certificate = SelectField(
+        _l("Certificate needed for the team check"), default="",
+        choices=[SelectChoice("", _l("None")), *CertificateKind.choices()],
+        description=_l("Only someone holding it valid may do the team check (持证上岗)."))
+    required_operation = SelectField(_l("Operation (special operation certificate)"), default="",
+                                     choices=[SelectChoice("", "—"), *Operation.choices()])
     lec_l = _score_field(_l("L: likelihood"), _number)
     lec_e = _score_field(_l("E: exposure"), _number)
     lec_c = _score_field(_l("C: consequence"), _number)
@@ -106,6 +113,8 @@ class RiskPointForm(FlaskForm):
             hazard_factors=self.hazard_factors.data or "",
             accident_types=self.accident_types.data or "",
             control_measures=self.control_measures.data or "",
+            required_certificate=self.required_certificate.data or "",
+            required_operation=self.required_operation.data or "",
             lec=score_values(self, "lec"), ls=score_values(self, "ls"))
 
 

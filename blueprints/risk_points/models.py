@@ -8,6 +8,7 @@ from blueprints.common.enums import LabelledEnum, stored_as
 from blueprints.common.extensions import db
 from blueprints.common.model_helpers import created_at, enterprise_fk
 from blueprints.org.models import Department, ScoringMethod, Team, User
+from blueprints.training.models import CertificateKind, Operation, certificate_title
 
 
 class Grade(LabelledEnum):
@@ -75,6 +76,10 @@ class RiskPoint(db.Model):
     computed_grade: Mapped[Grade] = mapped_column(stored_as(Grade, 10))
     override_grade: Mapped[Grade | None] = mapped_column(stored_as(Grade, 10))
     override_reason: Mapped[str | None] = mapped_column(Text)
+    # The certificate whoever does the point's team check must hold valid (and, for a
+    # special operation certificate, of which operation); None: anyone of the team.
+    required_certificate: Mapped[CertificateKind | None] = mapped_column(stored_as(CertificateKind, 10))
+    required_operation: Mapped[Operation | None] = mapped_column(stored_as(Operation, 16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at()
 
@@ -89,6 +94,12 @@ class RiskPoint(db.Model):
     def grade(self) -> Grade:
         """The grade in force: the override, else the computed one."""
         return self.override_grade or self.computed_grade
+
+    @property
+    def required_certificate_title(self):
+        if self.required_certificate is None:
+            return None
+        return certificate_title(self.required_certificate, self.required_operation)
 
     @property
     def control_below_minimum(self) -> bool:

@@ -21,6 +21,7 @@ from blueprints.risk_points.models import (
     QRToken,
     RiskPoint,
 )
+from blueprints.training.models import CertificateKind, Operation
 
 
 @dataclass
@@ -45,6 +46,9 @@ class RiskPointData:
     hazard_factors: str = ""
     accident_types: str = ""
     control_measures: str = ""
+    # 持证上岗: a CertificateKind value, and an Operation value for a special operation ("": none).
+    required_certificate: str = ""
+    required_operation: str = ""
     lec: tuple[float, float, float] | None = None
     ls: tuple[int, int] | None = None
     items: list[ItemData] = field(default_factory=list)
@@ -71,6 +75,9 @@ def _apply(point: RiskPoint, enterprise: Enterprise, data: RiskPointData) -> Non
                  "control_level", "hazard_factors", "accident_types", "control_measures"):
         setattr(point, name, getattr(data, name))
     point.control_level = ControlLevel(data.control_level)
+    point.required_certificate = CertificateKind.lookup(data.required_certificate)
+    point.required_operation = (Operation.lookup(data.required_operation)
+                                if point.required_certificate == CertificateKind.SPECIAL else None)
     point.scoring_method = scored.method
     lec = scored.method == ScoringMethod.LEC
     point.lec_l, point.lec_e, point.lec_c = data.lec if lec else (None, None, None)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -30,6 +30,7 @@ from blueprints.org.models import Role, User
 from blueprints.photos.services import save_upload
 from blueprints.risk_points import services as risk_points
 from blueprints.risk_points.models import RiskPoint
+from blueprints.training import gate as training_gate
 from blueprints.training import queries as training_queries
 from blueprints.training import quiz_form
 from blueprints.training import services as training
@@ -295,7 +296,8 @@ def points_for_offline(user: User) -> list[RiskPoint]:
         Inspection.user_id == user.id, Inspection.done_at >= clock.now() - RECENT_CHECKS)
     mine = [RiskPoint.id.in_(recent)]
     if user.team_id:
-        mine.append(RiskPoint.team_id == user.team_id)
+        # Not a point whose team check needs a certificate the user does not hold.
+        mine.append(and_(RiskPoint.team_id == user.team_id, training_gate.certified_user(user)))
     if user.has_role(Role.DEPT_HEAD) and user.department_id:
         mine.append(RiskPoint.department_id == user.department_id)
     return list(db.session.scalars(

@@ -7,9 +7,8 @@ add more). No script: a longer lesson is saved and opened again with new blank r
     question-<n>-text, question-<n>-multiple (1), question-<n>-choice-<m>, question-<n>-correct (m, …)
 """
 from dataclasses import dataclass, field
-from datetime import date
 
-from blueprints.common.inputs import optional_id
+from blueprints.common.inputs import optional_day, optional_id
 from blueprints.photos.services import save_upload
 from blueprints.training.models import LessonVersion, SectionKind
 from blueprints.training.services import (
@@ -63,13 +62,7 @@ def read_lesson(form, photo_of=lambda _n: None) -> LessonInput:
 
 
 def read_session(form) -> SessionInput:
-    try:
-        held_on = date.fromisoformat(form.get("held_on", ""))
-    except ValueError:
-        held_on = None
-    if held_on is not None and not 2000 <= held_on.year < 2100:
-        held_on = None
-    return SessionInput(audience=form.get("audience", ""), held_on=held_on,
+    return SessionInput(audience=form.get("audience", ""), held_on=optional_day(form.get("held_on")),
                         department_id=optional_id(form.get("department_id")),
                         team_id=optional_id(form.get("team_id")),
                         people=[p for p in (optional_id(v) for v in form.getlist("people")) if p],

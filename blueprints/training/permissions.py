@@ -7,7 +7,7 @@ from sqlalchemy import and_, or_
 
 from blueprints.common.permissions import Rule, Table, always, anyone, table_for
 from blueprints.org.models import Role, User
-from blueprints.training.models import LessonSession, Trainee
+from blueprints.training.models import Certificate, LessonSession, Trainee
 
 # Keep the lessons, give sessions, and lift the gate for a person (with a reason).
 KEEPERS = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR)
@@ -61,5 +61,25 @@ TRAINEE_RULES: dict[str, Rule] = {
     "waive": Rule(_keeper, _pending, _l("This person has passed the lesson or may already work.")),
 }
 
+
+
+def _certificate_seen_by(user: User):
+    """One's own certificates; everyone's for those who follow the lessons too."""
+    mine = [Certificate.user_id == user.id]
+    if user.has_role(*OVERSEERS):
+        mine.append(Certificate.enterprise_id == user.enterprise_id)
+    return and_(Certificate.enterprise_id == user.enterprise_id, or_(*mine))
+
+
+CERTIFICATE_RULES: dict[str, Rule] = {
+    "view": Rule(anyone, always),
+    # Recorded from the paper by the safety staff; a certificate about to be recorded is
+    # asked as an unsaved row.
+    "record": Rule(_keeper, lambda c: c.id is None),
+    "replace": Rule(_keeper, lambda c: c.replaced_by_id is None,
+                    _l("This certificate has been replaced already: renew the one that replaced it.")),
+}
+
 SESSIONS = table_for(LessonSession, Table(_session_seen_by, SESSION_RULES))
 TRAINEES = table_for(Trainee, Table(_trainee_seen_by, TRAINEE_RULES))
+CERTIFICATES = table_for(Certificate, Table(_certificate_seen_by, CERTIFICATE_RULES))

@@ -17,13 +17,16 @@ from blueprints.common.refusal import Refused
 from blueprints.common.web import is_htmx, render
 from blueprints.org.models import Department, Role, Team, User
 from blueprints.sync import services as sync_services
-from blueprints.training import lesson_form, queries, quiz_form, services
+from blueprints.training import certificate_form, certificates, lesson_form, queries, quiz_form, services
 from blueprints.training.models import (
     Attempt,
     Audience,
+    Certificate,
+    CertificateKind,
     Lesson,
     LessonSession,
     Occasion,
+    Operation,
     SectionKind,
     Trainee,
 )
@@ -44,9 +47,11 @@ def _seen(model, row_id: int):
 
 @bp.route("/my")
 def mine():
-    """Every lesson assigned to the user: those to pass first, then those passed."""
+    """Every lesson assigned to the user: those to pass first, then those passed; and the
+    certificates he holds."""
     return render_template("training/mine.html", rows=queries.of_user(current_user),
-                           today=queries.local_today(current_user))
+                           today=queries.local_today(current_user),
+                           certificates=certificates.of_holder(current_user), state_of=_certificate_state)
 
 
 def _lesson_page(trainee: Trainee, refused: Refused | None = None):
@@ -273,3 +278,63 @@ def edit_lesson(lesson_id=None):
     return render_template("training/lesson_edit.html", lesson=row, shown=shown, occasions=Occasion,
                            kinds=SectionKind, refused=refused, errors=dict(refused.errors) if refused else {}
                            ), refusal.status(refused)
+
+
+# --- certificates (持证上岗)
+
+@bp.route("/certificates")
+@roles_required(*OVERSEERS)
+def certificates_list():
+    """The certificates not replaced, soonest to lapse first; or those expiring, or expired."""
+    state = request.args.get("state") if request.args.get("state") in certificates.STATES else None
+    page = db.paginate(certificates.listed(current_user, state, request.args.get("kind")),
+                       per_page=queries.PER_PAGE, error_out=False,
+                       page=request.args.get("page", 1, type=page_number))
+    return render("training/certificates.html", "training/_certificate_rows.html", page=page,
+                  state=state, kind=CertificateKind.lookup(request.args.get("kind")), kinds=CertificateKind,
+                  state_of=_certificate_state, may_record=current_user.has_role(*KEEPERS))
+
+
+def _certificate_state(row: Certificate) -> str:
+    return certificates.state_of(row, queries.local_today(current_user),
+                                 current_user.enterprise.certificate_warning_days)
+
+
+@bp.route("/certificates/<int:certificate_id>")
+def certificate(certificate_id):
+    row = _seen(Certificate, certificate_id)
+    return render_template("training/certificate.html", certificate=row, state=_certificate_state(row),
+                           state_of=_certificate_state,
+                           may_replace=can(current_user, "replace", row),
+                           history=certificates.of_holder(row.user))
+
+
+@bp.route("/certificates/new", methods=["GET", "POST"])
+@bp.route("/certificates/<int:certificate_id>/replace", methods=["GET", "POST"])
+@roles_required(*KEEPERS)
+def record_certificate(certificate_id=None):
+    """A certificate as printed on the paper, with its photo; replacing one renews or
+    corrects it, and the old one is kept as it was."""
+    replaces = _seen(Certificate, certificate_id) if certificate_id is not None else None
+    refused = data = None
+    if request.method == "POST":
+        data = certificate_form.read(request.form)
+        try:
+            row = certificates.record(current_user, data, replaces,
+                                      certificate_form.photo_taken(request.files, current_user))
+        except Refused as error:
+            db.session.rollback()
+            if error.status != 400:
+                return render_template("error.html", code=error.status, message=error.message), error.status
+            refused = error
+        else:
+            db.session.commit()
+            flash(_("Certificate recorded."), "success")
+            return redirect(url_for("training.certificate", certificate_id=row.id))
+    return render_template(
+        "training/certificate_edit.html", replaces=replaces, kinds=CertificateKind, operations=Operation,
+        values=certificate_form.shown(data, replaces, optional_id(request.args.get("user_id"))),
+        people=[] if replaces else db.session.scalars(select(User).where(
+            User.enterprise_id == current_user.enterprise_id, User.active.is_(True))
+            .order_by(User.employee_no)).all(),
+        refused=refused, errors=dict(refused.errors) if refused else {}), refusal.status(refused)

@@ -233,6 +233,9 @@ def test_the_directors_home_shows_expired_certificates(client, auth, ent):
     assert "1 张证书已过期" in home and "1 张在 60 天内到期" in home
     listed = client.get("/training/certificates?state=expired").get_data(as_text=True)
     assert ent.worker.name in listed and ent.worker2.name not in listed
+    # Each badge says what the list's own condition says.
+    everyone = client.get("/training/certificates").get_data(as_text=True)
+    assert "state-overdue\">已过期" in everyone and "state-due_soon\">即将到期" in everyone
 
 
 @pytest.mark.parametrize(("kind", "operation", "stored"), [

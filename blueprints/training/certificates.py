@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.common import audit
 from blueprints.common.extensions import db
 from blueprints.common.permissions import TABLES, check
+from blueprints.common.predicates import holds
 from blueprints.common.refusal import Refused
 from blueprints.org.models import Role, User
 from blueprints.photos.models import Photo
@@ -114,21 +115,26 @@ STATES = {"expiring": expiring_on, "expired": lambda day, _days: expired_on(day)
 
 
 def state_of(certificate: Certificate, today: date, warning_days: int) -> str:
-    """replaced, expired, expiring or valid: what the lists' badges say."""
+    """replaced, expired, expiring or valid: what the lists' badges say, by the same
+    conditions as the lists and the ladder."""
     if certificate.replaced_by_id is not None:
         return "replaced"
-    if certificate.expires_on < today:
-        return "expired"
-    return "expiring" if certificate.expires_on <= today + timedelta(days=warning_days) else "valid"
+    for state, condition in STATES.items():
+        if holds(condition(today, warning_days), certificate):
+            return state
+    return "valid"
+
+
+def _of_active_people():
+    """Certificates of people still working here, with their holders loaded."""
+    return (select(Certificate).options(selectinload(Certificate.user).selectinload(User.team))
+            .join(User, User.id == Certificate.user_id).where(User.active.is_(True)))
 
 
 def listed(user: User, state: str | None = None, kind: str | None = None):
     """The certificates the user sees, soonest to lapse first; replaced ones only on their
     holder's record."""
-    query = (select(Certificate).options(selectinload(Certificate.user).selectinload(User.team))
-             .join(User, User.id == Certificate.user_id)
-             .where(TABLES[Certificate].seen_by(user), Certificate.replaced_by_id.is_(None),
-                    User.active.is_(True)))
+    query = _of_active_people().where(TABLES[Certificate].seen_by(user), Certificate.replaced_by_id.is_(None))
     if state in STATES:
         query = query.where(STATES[state](local_today(user), user.enterprise.certificate_warning_days))
     if CertificateKind.lookup(kind):
@@ -157,9 +163,6 @@ def of_holder(holder: User) -> list[Certificate]:
 def lapsing(enterprise_id: int, today: date, warning_days: int) -> tuple[list, list]:
     """(expiring, expired) of the enterprise's active people: the escalation ladder's rungs."""
     def of(condition):
-        return list(db.session.scalars(
-            select(Certificate).options(selectinload(Certificate.user).selectinload(User.team))
-            .join(User, User.id == Certificate.user_id)
-            .where(Certificate.enterprise_id == enterprise_id, User.active.is_(True), condition)
-            .order_by(Certificate.id)))
+        return list(db.session.scalars(_of_active_people().where(
+            Certificate.enterprise_id == enterprise_id, condition).order_by(Certificate.id)))
     return of(expiring_on(today, warning_days)), of(expired_on(today))

@@ -6,7 +6,8 @@ the team leader T001 starts today's briefing from his home, and his briefing scr
 sign-in page its QR code opens on a worker's phone (W001, same team) are measured too; then
 the safety officer S002 gives the new-worker lesson to W002 and W003 in person, and the
 principal P001's attendance screen, W002's home with the lesson first, the sign-in its code
-opens and, signed in, the lesson with its quiz are measured.
+opens and, signed in, the lesson with its quiz are measured; then T001's spot test of
+W001 (five questions drawn) and W004's training record.
 Needs what `make test` installs (the test extras with playwright, Debian's chromium at
 /usr/bin/chromium, the compiled translations); nothing outside the repository. About three
 minutes on two cores. Run from the repository root:  .venv/bin/python bench/phone_pages.py
@@ -169,6 +170,7 @@ def main() -> None:
         login_state(WORKER, worker)
         measure(WORKER, sign_in, "#sign-in-button", worker)
         measure_lesson(work)
+        measure_spot_test(work, states)
 
 
 def measure_lesson(work: Path) -> None:
@@ -180,6 +182,28 @@ def measure_lesson(work: Path) -> None:
     measure("W002", "/home", ".lesson-due", learner)
     measure("W002", sign_in, "#sign-in-button", learner)
     measure("W002", attend(sign_in, learner), "#quiz button[type=submit]", learner)
+
+
+
+def linked(state: Path, path: str, selector: str, attribute: str) -> str:
+    """An attribute of the first element matching selector on a page, as the user sees it."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_context(storage_state=str(state)).new_page()
+        page.goto(BASE + path)
+        value = page.get_attribute(selector, attribute)
+        browser.close()
+    return value
+
+
+def measure_spot_test(work: Path, states: dict) -> None:
+    """逢查必考: the leader's phone with five questions drawn for his worker, and a worker's
+    training record reached from his lessons."""
+    leader, worker = work / f"{LEADER}.json", states["W004"]
+    person = linked(leader, "/training/spot-tests/new", f"#user_id option:has-text('{WORKER}')", "value")
+    measure(LEADER, f"/training/spot-tests/take?user_id={person}&count=5&pass_percent=80",
+            "#spot-test button[type=submit]", leader)
+    measure("W004", linked(worker, "/training/my", "a[href^='/training/people/']", "href"), "main", worker)
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ def test_a_multiple_choice_question_counts_all_or_nothing(ent, lesson, chosen, r
     ids = [c.id for c in question.choices]
     picked = {"both": set(ids[:2]), "one": {ids[0]}, "all": set(ids)}[chosen]
     answers = {**right_answers(lesson), question.id: picked}
-    assert services.score(lesson, answers) == (5 if right else 4)
+    assert services.score(lesson.questions, answers) == (5 if right else 4)
 
 
 @pytest.mark.parametrize(("wrong", "passed"), [(1, True), (2, False)])

@@ -79,7 +79,7 @@ def close(briefing_id):
     except Refused as refused:
         db.session.rollback()
         if refused.status != 400:
-            return render_template("error.html", code=refused.status, message=refused.message), refused.status
+            return refusal.error_page(refused)
         return _run_page(briefing, refused)
     db.session.commit()
     flash(_("Briefing closed."), "success")

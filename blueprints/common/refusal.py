@@ -1,9 +1,10 @@
 """One way to refuse. A service that will not do what it is asked raises Refused (or its
 area's subclass) before anything is written; the view rolls back and shows it with show()
-on the form the user sent, or with as_json() to the phone."""
+on the form the user sent, with error_page() where there is none, or with as_json() to
+the phone."""
 from collections.abc import Iterable, Mapping
 
-from flask import jsonify, request
+from flask import jsonify, render_template, request
 
 
 class Refused(Exception):
@@ -50,6 +51,12 @@ def show(form, refused: Refused | None = None) -> int:
         else:
             form.form_errors.append(message)
     return status(refused)
+
+
+def error_page(refused: Refused):
+    """The refusal as a page of its own, where there is no form to show it on (not allowed,
+    changed meanwhile)."""
+    return render_template("error.html", code=refused.status, message=refused.message), refused.status
 
 
 def as_json(refused: Refused, **extra):

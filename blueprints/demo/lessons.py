@@ -1,8 +1,10 @@
 """The demo enterprise's first lessons, made through the same services as the safety
 officer's screens and the workers' phones, on a frozen clock: the lesson after the
 National Day holiday, taught by the principal in the canteen, which everyone attended by
-the rotating code and passed (two at the second try), and the new-worker lesson kept ready
-for the safety officer to give."""
+the rotating code and passed (two at the second try), the new-worker lesson kept ready
+for the safety officer to give, and two spot tests (逢查必考) since: the team leader
+T001 tested W001 at the reactor (passed), the safety officer tested W004 at the tank
+farm (one wrong of three, not passed)."""
 import random
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,7 +14,7 @@ from sqlalchemy import select
 from blueprints.common import clock, rotating_code
 from blueprints.common.extensions import db
 from blueprints.org.models import Enterprise, User
-from blueprints.training import services
+from blueprints.training import services, spot_tests
 from blueprints.training.models import Audience, LessonVersion
 
 S, Q, C = services.SectionInput, services.QuestionInput, services.ChoiceInput
@@ -78,18 +80,33 @@ def load_lessons(enterprise: Enterprise) -> None:
         answered = begins + timedelta(minutes=50 + n)
         if trainee.user.employee_no in SECOND_TRY:
             with clock.frozen(answered):
-                services.submit_attempt(trainee, trainee.user, _answers(holiday, wrong=2), True)
+                services.submit_attempt(trainee, trainee.user, _answers(holiday.questions, wrong=2), True)
             answered += timedelta(minutes=8)
         with clock.frozen(answered):
-            services.submit_attempt(trainee, trainee.user, _answers(holiday), True)
+            services.submit_attempt(trainee, trainee.user, _answers(holiday.questions), True)
     with clock.frozen(begins + timedelta(minutes=45)):
         services.close_attendance(session, principal)
+    _spot_tests(users, holiday, clock.now())
     db.session.flush()
 
 
-def _answers(version: LessonVersion, wrong: int = 0) -> dict[int, set[int]]:
-    answers = {q.id: q.right for q in version.questions}
-    for question in version.questions[:wrong]:
+# examiner, person, days ago, questions asked (by position in the holiday lesson), wrong ones, where
+SPOT_TESTS = [("T001", "W001", 6, (0, 1, 3), 0, "合成反应釜 R-101"),
+              ("S002", "W004", 2, (1, 2, 4), 1, "液氨储罐区")]
+
+
+def _spot_tests(users: dict, lesson: LessonVersion, now: datetime) -> None:
+    for examiner, person, days, asked, wrong, place in SPOT_TESTS:
+        questions = [lesson.questions[n] for n in asked]
+        with clock.frozen(now - timedelta(days=days)):
+            sheet = spot_tests.paper(users[examiner], users[person].id, [q.id for q in questions], None, 80)
+            spot_tests.record(users[examiner], sheet, _answers(questions, wrong), True, place)
+
+
+def _answers(questions: list, wrong: int = 0) -> dict[int, set[int]]:
+    """The right answers but for the first `wrong` questions."""
+    answers = {q.id: q.right for q in questions}
+    for question in questions[:wrong]:
         answers[question.id] = {next(c.id for c in question.choices if not c.correct)}
     return answers
 

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.common import clock
+from blueprints.common import clock, refusal
 from blueprints.common.access import get_owned
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id
@@ -87,8 +87,7 @@ def _show_refusal(point, refused: Refused):
                 point, optional_id(request.form.get("version_id")), level, frequency_key)
             groups.append(due.unit_state(point, level, frequency_key, items, tz_name))
     except Refused:
-        return render_template("error.html", code=refused.status,
-                               message=refused.message), refused.status
+        return refusal.error_page(refused)
     return _form(point, groups, version, error=str(refused), status=refused.status, asked=True)
 
 

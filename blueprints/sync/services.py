@@ -32,7 +32,7 @@ from blueprints.risk_points import services as risk_points
 from blueprints.risk_points.models import RiskPoint
 from blueprints.training import gate as training_gate
 from blueprints.training import queries as training_queries
-from blueprints.training import quiz_form
+from blueprints.training import quiz_form, spot_tests
 from blueprints.training import services as training
 from blueprints.training.models import LessonSession, Trainee
 
@@ -284,6 +284,18 @@ def _lesson_attempt(sub: Submission) -> Outcome:
     answers, signed = quiz_form.read(sub.fields)
     row = training.submit_attempt(trainee, sub.user, answers, signed, sub.done_at, sub.client_uuid)
     return Outcome(row.id, url_for("training.result", attempt_id=row.id))
+
+
+@kind("spot_test", "training.record_spot_test", spot_tests.by_uuid)
+def _spot_test(sub: Submission) -> Outcome:
+    """A spot test answered on the examiner's phone where there was no signal: it counts by
+    the phone's time of the press."""
+    person_id, asked, count, pass_percent = quiz_form.read_paper(sub.fields)
+    sheet = spot_tests.paper(sub.user, person_id, asked, count, pass_percent)
+    answers, signed = quiz_form.read(sub.fields)
+    row = spot_tests.record(sub.user, sheet, answers, signed, sub.fields.get("place", ""), sub.done_at,
+                            sub.client_uuid)
+    return Outcome(row.id, url_for("training.spot_test", spot_test_id=row.id))
 
 
 def points_for_offline(user: User) -> list[RiskPoint]:

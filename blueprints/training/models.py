@@ -286,3 +286,33 @@ def certificate_title(kind: CertificateKind, operation: Operation | None):
     if operation is None:
         return kind.label
     return _l("%(kind)s · %(operation)s", kind=kind.label, operation=operation.label)
+
+
+class SpotTest(db.Model):
+    """逢查必考: an examiner (a leader or the safety staff) asks a person questions taken
+    from the lessons, on the examiner's phone, and the result goes into the person's
+    training record. Evidence: never edited; the questions are kept by id (a lesson's
+    versions are never changed) with the answers as given."""
+    __table_args__ = (Index("ix_spot_test_person", "user_id", "done_at"),
+                      Index("ix_spot_test_enterprise_day", "enterprise_id", "done_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # The person's team and department when tested: their leaders follow the results.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    examiner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    client_uuid: Mapped[str | None] = client_uuid()
+    # The phone's time of the press (naive UTC), and when it arrived.
+    done_at: Mapped[datetime]
+    received_at: Mapped[datetime] = created_at()
+    place: Mapped[str] = mapped_column(String(200), default="")
+    pass_percent: Mapped[int]
+    # The question ids asked, in their order, and {question id: [choice ids]} as answered.
+    questions: Mapped[list] = mapped_column(db.JSON, default=list)
+    answers: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    correct: Mapped[int]
+    total: Mapped[int]
+    passed: Mapped[bool]
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    examiner: Mapped[User] = relationship(foreign_keys=[examiner_id])

@@ -3,16 +3,19 @@ gives one, who teaches it) and one for trainees (the person's own lesson and qui
 safety officer's waiver), asked through common.permissions.can. A session about to be
 created is asked as an unsaved row."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, false, or_
 
 from blueprints.common.permissions import Rule, Table, always, anyone, table_for
+from blueprints.common.predicates import holds
 from blueprints.org.models import Role, User
-from blueprints.training.models import Certificate, LessonSession, Trainee
+from blueprints.training.models import Certificate, LessonSession, SpotTest, Trainee
 
 # Keep the lessons, give sessions, and lift the gate for a person (with a reason).
 KEEPERS = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR)
 # Follow who has and has not passed: the leaders, the safety staff, the principal.
 OVERSEERS = (Role.TEAM_LEADER, Role.DEPT_HEAD, *KEEPERS, Role.PRINCIPAL, Role.ADMIN)
+# Give spot tests (逢查必考): a leader to his own people, the safety staff and the principal to anyone.
+EXAMINERS = (Role.TEAM_LEADER, Role.DEPT_HEAD, *KEEPERS, Role.PRINCIPAL)
 
 
 def _session_seen_by(user: User):
@@ -62,6 +65,11 @@ TRAINEE_RULES: dict[str, Rule] = {
 }
 
 
+def sees_record(user: User, person: User) -> bool:
+    """A person's whole training record: their own, and anyone's for those who follow the
+    lessons (they see every lesson's people already)."""
+    return user.enterprise_id == person.enterprise_id and (user.id == person.id or user.has_role(*OVERSEERS))
+
 
 def _certificate_seen_by(user: User):
     """One's own certificates; everyone's for those who follow the lessons too."""
@@ -80,6 +88,40 @@ CERTIFICATE_RULES: dict[str, Rule] = {
                     _l("This certificate has been replaced already: renew the one that replaced it.")),
 }
 
+
+def _spot_test_seen_by(user: User):
+    """One's own results and those one gave; everyone's for those who follow the lessons."""
+    mine = [SpotTest.user_id == user.id, SpotTest.examiner_id == user.id]
+    if user.has_role(*OVERSEERS):
+        mine.append(SpotTest.enterprise_id == user.enterprise_id)
+    return and_(SpotTest.enterprise_id == user.enterprise_id, or_(*mine))
+
+
+def _examines(user: User):
+    """Whose spot tests the user may give, as a condition on the test (the person's team and
+    department when tested): a team leader his team's, a department head his department's."""
+    if user.has_role(*KEEPERS, Role.PRINCIPAL):
+        return SpotTest.enterprise_id == user.enterprise_id
+    # A leader not (or no longer) in a team or department examines nobody, not those without one.
+    if user.has_role(Role.DEPT_HEAD) and user.effective_department_id is not None:
+        return SpotTest.department_id == user.effective_department_id
+    if user.has_role(Role.TEAM_LEADER) and user.team_id is not None:
+        return SpotTest.team_id == user.team_id
+    return false()
+
+
+def _gives(user, test):
+    return test.user_id != user.id and holds(_examines(user), test)
+
+
+SPOT_TEST_RULES: dict[str, Rule] = {
+    "view": Rule(anyone, always),
+    # Asked as an unsaved row for the person about to be tested.
+    "give": Rule(_gives, lambda t: t.id is None,
+                 denied=_l("You may not test this person: a leader tests his own team or department.")),
+}
+
 SESSIONS = table_for(LessonSession, Table(_session_seen_by, SESSION_RULES))
 TRAINEES = table_for(Trainee, Table(_trainee_seen_by, TRAINEE_RULES))
 CERTIFICATES = table_for(Certificate, Table(_certificate_seen_by, CERTIFICATE_RULES))
+SPOT_TESTS = table_for(SpotTest, Table(_spot_test_seen_by, SPOT_TEST_RULES))

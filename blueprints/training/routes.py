@@ -17,7 +17,15 @@ from blueprints.common.refusal import Refused
 from blueprints.common.web import is_htmx, render
 from blueprints.org.models import Department, Role, Team, User
 from blueprints.sync import services as sync_services
-from blueprints.training import certificate_form, certificates, lesson_form, queries, quiz_form, services
+from blueprints.training import (
+    certificate_form,
+    certificates,
+    lesson_form,
+    queries,
+    quiz_form,
+    services,
+    spot_tests,
+)
 from blueprints.training.models import (
     Attempt,
     Audience,
@@ -28,9 +36,10 @@ from blueprints.training.models import (
     Occasion,
     Operation,
     SectionKind,
+    SpotTest,
     Trainee,
 )
-from blueprints.training.permissions import KEEPERS, OVERSEERS
+from blueprints.training.permissions import EXAMINERS, KEEPERS, OVERSEERS, sees_record
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 
@@ -150,7 +159,7 @@ def waive(trainee_id):
     except Refused as refused:
         db.session.rollback()
         if refused.status != 400:
-            return render_template("error.html", code=refused.status, message=refused.message), refused.status
+            return refusal.error_page(refused)
         return _session_page(trainee.session, refused, trainee.id)
     db.session.commit()
     flash(_("%(name)s may work without the lesson; the reason is kept.", name=trainee.user.name), "success")
@@ -325,7 +334,7 @@ def record_certificate(certificate_id=None):
         except Refused as error:
             db.session.rollback()
             if error.status != 400:
-                return render_template("error.html", code=error.status, message=error.message), error.status
+                return refusal.error_page(error)
             refused = error
         else:
             db.session.commit()
@@ -338,3 +347,96 @@ def record_certificate(certificate_id=None):
             User.enterprise_id == current_user.enterprise_id, User.active.is_(True))
             .order_by(User.employee_no)).all(),
         refused=refused, errors=dict(refused.errors) if refused else {}), refusal.status(refused)
+
+
+# --- spot tests (逢查必考)
+
+@bp.route("/spot-tests")
+@roles_required(*OVERSEERS)
+def spot_tests_list():
+    """The spot tests given, newest first."""
+    page = db.paginate(spot_tests.listed(current_user), per_page=queries.PER_PAGE, error_out=False,
+                       page=request.args.get("page", 1, type=page_number))
+    return render("training/spot_tests.html", "training/_spot_test_rows.html", page=page,
+                  may_give=current_user.has_role(*EXAMINERS))
+
+
+def _picker(refused: Refused | None = None):
+    return render_template(
+        "training/spot_test_new.html", people=spot_tests.examinable(current_user),
+        versions=spot_tests.askable(current_user.enterprise_id), values=request.args,
+        picked=set(quiz_form.read_paper(request.args)[1]), default_count=spot_tests.DEFAULT_COUNT,
+        max_questions=spot_tests.MAX_QUESTIONS, default_pass=services.DEFAULT_PASS_PERCENT,
+        refused=refused, errors=dict(refused.errors) if refused else {}), refusal.status(refused)
+
+
+@bp.route("/spot-tests/new")
+@roles_required(*EXAMINERS)
+def new_spot_test():
+    """Whom to test and on what: chosen questions, or a few drawn from every lesson."""
+    return _picker()
+
+
+def _paper(fields) -> spot_tests.Paper:
+    return spot_tests.paper(current_user, *quiz_form.read_paper(fields))
+
+
+def _spot_test_page(sheet: spot_tests.Paper, refused: Refused | None = None):
+    return render_template("training/spot_test_take.html", paper=sheet, refused=refused,
+                           chosen=quiz_form.read(request.form)[0] if refused else {},
+                           place=request.form.get("place", ""),
+                           errors=dict(refused.errors) if refused else {}), refusal.status(refused)
+
+
+@bp.route("/spot-tests/take")
+@roles_required(*EXAMINERS)
+def take_spot_test():
+    """The questions, answered by the person on the examiner's phone; sent by the outbox."""
+    try:
+        sheet = _paper(request.args)
+    except Refused as refused:
+        if refused.status != 400:
+            return refusal.error_page(refused)
+        return _picker(refused)
+    return _spot_test_page(sheet)
+
+
+@bp.route("/spot-tests", methods=["POST"])
+@roles_required(*EXAMINERS)
+def record_spot_test():
+    """The answers sent past the outbox (no script, or a phone that would not keep it)."""
+    try:
+        sheet = _paper(request.form)
+    except Refused as refused:
+        return refusal.error_page(refused)
+    answers, signed = quiz_form.read(request.form)
+    try:
+        row = spot_tests.record(current_user, sheet, answers, signed, request.form.get("place", ""),
+                                clock.parse_utc(request.form.get("done_at")),
+                                request.form.get("client_uuid", "").strip()[:64] or None)
+    except Refused as refused:
+        db.session.rollback()
+        return _spot_test_page(sheet, refused)
+    db.session.commit()
+    return redirect(url_for("training.spot_test", spot_test_id=row.id))
+
+
+@bp.route("/spot-tests/<int:spot_test_id>")
+def spot_test(spot_test_id):
+    """One spot test: the score, and each question as answered beside its right answer."""
+    row = _seen(SpotTest, spot_test_id)
+    return render_template("training/spot_test.html", test=row, marks=spot_tests.marked(row))
+
+
+# --- a person's training record
+
+@bp.route("/people/<int:user_id>")
+def person(user_id):
+    """Everything a person's training shows: lessons with attendance and attempts, spot
+    tests, certificates."""
+    who = get_owned(User, user_id)
+    if not sees_record(current_user, who):
+        abort(404)
+    return render_template("training/person.html", person=who, rows=queries.of_user(who),
+                           tests=db.session.scalars(spot_tests.listed(current_user, who.id)).all(),
+                           certificates=certificates.of_holder(who), state_of=_certificate_state)

@@ -306,10 +306,35 @@ def confirm_attendance(session: LessonSession, teacher: User, user_id: int | Non
 
 # --- the quiz -----------------------------------------------------------------------------
 
-def score(version: LessonVersion, answers: dict[int, set[int]]) -> int:
+def score(questions: list[Question], answers: dict[int, set[int]]) -> int:
     """How many questions are answered right: a multiple-choice question counts only with
     every right choice and no wrong one (all or nothing)."""
-    return sum(answers.get(question.id, set()) == question.right for question in version.questions)
+    return sum(answers.get(question.id, set()) == question.right for question in questions)
+
+
+def answer_errors(questions: list[Question], answers: dict[int, set[int]], signed: bool,
+                  unsigned) -> dict:
+    """What is wrong with a set of answers to these questions (a lesson's quiz, a spot test):
+    every question answered with its own choices (one, unless multiple choice), nothing
+    else, and the person's signature (`unsigned` says what to tick)."""
+    known = {q.id: {c.id for c in q.choices} for q in questions}
+    errors = {}
+    for n, question in enumerate(questions, 1):
+        chosen = answers.get(question.id, set())
+        if not chosen:
+            errors[f"q-{question.id}"] = _l("Answer question %(n)s.", n=n)
+        elif not chosen <= known[question.id] or (len(chosen) > 1 and not question.multiple):
+            errors[f"q-{question.id}"] = _l("The answer to question %(n)s is not one of its choices. "
+                                            "Please reload the page.", n=n)
+    if set(answers) - set(known):
+        errors[None] = _l("Some answers do not belong to these questions. Please reload the page.")
+    if not signed:
+        errors["signed"] = unsigned
+    return errors
+
+
+def as_stored(answers: dict[int, set[int]]) -> dict:
+    return {str(q): sorted(c) for q, c in answers.items()}
 
 
 def passes(correct: int, total: int, pass_percent: int) -> bool:
@@ -338,27 +363,16 @@ def submit_attempt(trainee: Trainee, user: User, answers: dict[int, set[int]], s
     if session.in_person and session.attended(user.id) is None:
         raise Refused(ATTEND_FIRST, status=409)
     version = session.version
-    known = {q.id: {c.id for c in q.choices} for q in version.questions}
-    errors = {}
-    for n, question in enumerate(version.questions, 1):
-        chosen = answers.get(question.id, set())
-        if not chosen:
-            errors[f"q-{question.id}"] = _l("Answer question %(n)s.", n=n)
-        elif not chosen <= known[question.id] or (len(chosen) > 1 and not question.multiple):
-            errors[f"q-{question.id}"] = _l("The answer to question %(n)s is not one of its choices. "
-                                            "Please reload the lesson.", n=n)
-    if set(answers) - set(known):
-        errors[None] = _l("Some answers do not belong to this lesson. Please reload the lesson.")
-    if not signed:
-        errors["signed"] = _l("Tick to sign that you studied this lesson.")
+    errors = answer_errors(version.questions, answers, signed,
+                           _l("Tick to sign that you studied this lesson."))
     if errors:
         raise Refused.many(errors)
-    correct = score(version, answers)
+    correct = score(version.questions, answers)
     total = len(version.questions)
     done_at = min(done_at or clock.now(), clock.now())
     passed = passes(correct, total, version.pass_percent)
     row = Attempt(enterprise_id=trainee.enterprise_id, trainee_id=trainee.id, client_uuid=client_uuid,
-                  done_at=done_at, answers={str(q): sorted(c) for q, c in answers.items()},
+                  done_at=done_at, answers=as_stored(answers),
                   correct=correct, total=total, passed=passed)
     db.session.add(row)
     if passed:

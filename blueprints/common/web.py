@@ -6,7 +6,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from blueprints.common import clock
+from blueprints.common import clock, excel
 from blueprints.common.access import is_public
 from blueprints.common.extensions import login_manager
 
@@ -109,6 +109,7 @@ def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def register(app: Flask) -> None:
     app.jinja_env.finalize = _plain_lazy_strings
     app.add_template_filter(local_time)
+    app.add_template_filter(excel.shown, "ledger_value")
     app.before_request(_require_login)
     app.after_request(_security_headers)
     app.after_request(_private_pages)

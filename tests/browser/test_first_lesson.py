@@ -3,6 +3,8 @@ to the team and shows the rotating code; two workers sign in by scanning it; one
 quiz at once, the other fails, reads again, retries and passes; the gate lifts and his
 checks come back."""
 
+from openpyxl import load_workbook
+
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.training.models import Attempt, Attendance
@@ -88,9 +90,31 @@ def test_the_principals_lesson_two_workers_one_retries(live, browser):
         teacher.goto(f"{live.url}/training/sessions/{data['session']}")
         assert "已通过 2/3" in teacher.text_content("main")
         screenshot(teacher, "lesson-session-progress")
+        _the_ledger(teacher)
     finally:
         for context in contexts:
             context.close()
     with live.app.app_context():
         assert db.session.query(Attendance).count() == 2
         assert [a.passed for a in db.session.query(Attempt).order_by(Attempt.id)] == [True, False, True]
+
+
+def _the_ledger(page):
+    """The session's ledger: on the phone, the table scrolls inside the page, not the page;
+    printed, A4 landscape with the heading on the page; its Excel download opens."""
+    with page.expect_navigation():
+        page.click("a:has-text('台账（打印、Excel）')")
+    rows = page.locator(".ledger-table tbody tr")
+    assert rows.count() == 3 and "已通过" in rows.nth(0).text_content()
+    assert_no_sideways_scroll(page)
+    screenshot(page, "training-ledger")
+    with page.expect_download() as download:
+        page.click("a:has-text('Excel')")
+    with open(download.value.path(), "rb") as saved:  # named without .xlsx, which openpyxl would want
+        book = load_workbook(saved)
+    assert [row[1] for row in book.active.iter_rows(min_row=3, values_only=True)] == [
+        rows.nth(n).locator("td").nth(1).text_content() for n in range(3)]
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape at 96 dpi
+    assert page.locator(".ledger-caption").is_visible() and not page.locator(".ledger-actions").is_visible()
+    screenshot(page, "training-ledger-print")

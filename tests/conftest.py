@@ -6,6 +6,7 @@ from app import create_app
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from tests import factories
+from tests.factories_training import make_lesson
 
 
 def make_test_app(tmp_path, **overrides):
@@ -104,6 +105,14 @@ def client(app):
 def ent(app):
     """A small enterprise with one of each role (see factories.standard_enterprise)."""
     return factories.standard_enterprise()
+
+
+@pytest.fixture
+def lesson(ent):
+    """The safety officer's first lesson after a holiday (factories_training.QUESTIONS), saved."""
+    version = make_lesson(ent.safety_officer)
+    db.session.commit()
+    return version
 
 
 class AuthActions:

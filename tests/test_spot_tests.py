@@ -25,13 +25,6 @@ def frozen_now(app):
     clock.freeze(NOW)
 
 
-@pytest.fixture
-def lesson(ent):
-    version = make_lesson(ent.safety_officer)
-    db.session.commit()
-    return version
-
-
 def _asked(lesson, n=None):
     return [q.id for q in lesson.questions[:n]]
 

@@ -18,7 +18,7 @@ from blueprints.training.models import Attempt, Attendance, Audience, Trainee, W
 from tests import factories
 from tests.factories import count
 from tests.factories_briefings import start_briefing
-from tests.factories_training import give_lesson, make_lesson, right_answers, wrong_answers
+from tests.factories_training import give_lesson, right_answers, wrong_answers
 from tests.test_inspections import form_for
 from tests.test_sync import check_item
 from tests.test_sync import post as post_outbox
@@ -31,13 +31,6 @@ NOW = datetime(2027, 2, 18, 1, 0)
 @pytest.fixture(autouse=True)
 def frozen_now(app):
     clock.freeze(NOW)
-
-
-@pytest.fixture
-def lesson(ent):
-    version = make_lesson(ent.safety_officer)
-    db.session.commit()
-    return version
 
 
 @pytest.fixture

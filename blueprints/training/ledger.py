@@ -97,9 +97,9 @@ def session_rows(sessions: list[LessonSession]):
 
 def spot_tests_between(user: User, start: date, end: date, local: LocalTime) -> list[SpotTest]:
     since, until = local.bounds(start, end)
-    query = spot_tests.listed(user).options(selectinload(SpotTest.user).selectinload(User.team))
-    return list(db.session.scalars(query.where(SpotTest.done_at >= since, SpotTest.done_at < until)
-                                   .order_by(None).order_by(SpotTest.done_at, SpotTest.id)))
+    query = (spot_tests.listed(user, newest_first=False)
+             .options(selectinload(SpotTest.user).selectinload(User.team)))
+    return list(db.session.scalars(query.where(SpotTest.done_at >= since, SpotTest.done_at < until)))
 
 
 def spot_test_rows(tests: list[SpotTest], local: LocalTime):
@@ -186,8 +186,8 @@ def of_person(user: User, person: User) -> list[Sheet]:
                for n, t in enumerate(sorted(queries.of_user(person), key=lambda t: (t.due_on, t.id)), 1)]
     tests = [[n, local(t.done_at), t.examiner.name, t.place, t.total, t.correct, t.pass_percent,
               PASSED if t.passed else NOT_PASSED]
-             for n, t in enumerate(db.session.scalars(spot_tests.listed(user, person.id).order_by(None)
-                                                      .order_by(SpotTest.done_at, SpotTest.id)), 1)]
+             for n, t in enumerate(db.session.scalars(
+                 spot_tests.listed(user, person.id, newest_first=False)), 1)]
     today, warning = queries.local_today(user), user.enterprise.certificate_warning_days
     held = [[n, c.title, c.number, c.issued_by, c.issued_on, c.expires_on,
              CERTIFICATE_STATES[certificates.state_of(c, today, warning)]]

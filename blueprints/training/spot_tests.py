@@ -124,10 +124,13 @@ def marked(test: SpotTest) -> list[tuple[Question, set[int], bool]]:
             for q in test.questions if q in found]
 
 
-def listed(user: User, person_id: int | None = None):
-    """The spot tests the user may see (of one person), newest first."""
+def listed(user: User, person_id: int | None = None, newest_first: bool = True):
+    """The spot tests the user may see (of one person), newest first (the lists) or oldest
+    first (the ledgers, read in order)."""
     query = (select(SpotTest).options(selectinload(SpotTest.user), selectinload(SpotTest.examiner))
              .where(TABLES[SpotTest].seen_by(user)))
     if person_id is not None:
         query = query.where(SpotTest.user_id == person_id)
-    return query.order_by(SpotTest.done_at.desc(), SpotTest.id.desc())
+    if newest_first:
+        return query.order_by(SpotTest.done_at.desc(), SpotTest.id.desc())
+    return query.order_by(SpotTest.done_at, SpotTest.id)

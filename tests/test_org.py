@@ -328,8 +328,9 @@ def _org_urls(app, ent):
     ids = {"user_id": ent.worker.id, "department_id": ent.department.id, "team_id": ent.team.id,
            "shift_id": ent.team.shifts[0].id}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("org.") and rule.endpoint not in ("org.account",
-                                                                      "org.settings"):
+        # The settings editors' pages (the working-day calendar: tests/test_workdays.py).
+        if rule.endpoint.startswith("org.") and rule.endpoint not in (
+                "org.account", "org.settings", "org.calendar", "org.delete_calendar_day"):
             yield rule, rule.build({name: ids[name] for name in rule.arguments})[1]
 
 

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     FloatField,
     IntegerField,
     PasswordField,
@@ -13,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
-from blueprints.common.inputs import row_id
-from blueprints.org.models import Role, ScoringMethod
+from blueprints.common.inputs import row_id, within_calendar
+from blueprints.org.models import DayKind, Role, ScoringMethod
 from blueprints.org.services import (
     MAX_BRIEFING_LATE_MINUTES,
     MAX_CERTIFICATE_WARNING_DAYS,
@@ -135,3 +136,10 @@ class SettingsForm(FlaskForm):
     workday_start = TimeField(_l("Work starts at (teams without shifts)"),
                               validators=[InputRequired(_REQUIRED)],
                               description=_l("Their briefing is held before this time each day."))
+
+
+class CalendarDayForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(_REQUIRED), within_calendar])
+    kind = SelectField(_l("Kind of day"), choices=DayKind.choices(), default=DayKind.HOLIDAY.value)
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=100)],
+                       description=_l("For example Spring Festival or National Day."))

@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -157,3 +157,20 @@ class LoginFailure(db.Model):
     # Indexed: failures are also counted per client address across all login names.
     remote_addr: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = created_at()
+
+
+class DayKind(LabelledEnum):
+    HOLIDAY = "holiday", _l("Holiday (no work)")
+    MAKEUP = "makeup", _l("Make-up working day (调休)")
+
+
+class CalendarDay(db.Model):
+    """A day of the enterprise's working-day calendar that differs from Monday to Friday:
+    a holiday, or a weekend day worked instead (see blueprints/common/workdays.py)."""
+    __table_args__ = (UniqueConstraint("enterprise_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = enterprise_fk()
+    day: Mapped[date]
+    kind: Mapped[DayKind] = mapped_column(stored_as(DayKind, 10))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = created_at()

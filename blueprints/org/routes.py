@@ -4,13 +4,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.auth import services as auth_services
-from blueprints.common import refusal
+from blueprints.common import clock, refusal
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import page_number, row_id
 from blueprints.common.web import render
 from blueprints.org import forms, services
-from blueprints.org.models import Department, Role, Shift, Team, User
+from blueprints.org.models import CalendarDay, Department, Role, Shift, Team, User
 
 bp = Blueprint("org", __name__)
 
@@ -317,6 +317,40 @@ def settings():
               "success")
         return redirect(url_for("org.settings"))
     return _page("org/settings.html", form=form)
+
+
+def _calendar_year(value: str) -> int:
+    """type= for ?year=: years 2000 to 2099, like every date people enter."""
+    year = int(value)
+    if not clock.EARLIEST.year <= year < clock.LATEST.year:
+        raise ValueError(value)
+    return year
+
+
+@bp.route("/org/calendar", methods=["GET", "POST"])
+@roles_required(*services.SETTINGS_EDITORS)
+def calendar():
+    enterprise = current_user.enterprise
+    this_year = clock.to_local(clock.now(), enterprise.timezone).year
+    year = request.args.get("year", this_year, type=_calendar_year)
+    form = forms.CalendarDayForm()
+    row = _save(form, lambda: services.save_calendar_day(
+        enterprise.id, form.day.data, form.kind.data, form.name.data or "", current_user.id))
+    if row:
+        flash(_("Saved."), "success")
+        return redirect(url_for("org.calendar", year=row.day.year))
+    return _page("org/calendar.html", form=form, year=year, this_year=this_year,
+                 days=services.calendar_days(enterprise.id, year))
+
+
+@bp.route("/org/calendar/<int:calendar_day_id>/delete", methods=["POST"])
+@roles_required(*services.SETTINGS_EDITORS)
+def delete_calendar_day(calendar_day_id):
+    row = get_owned(CalendarDay, calendar_day_id)
+    year = row.day.year
+    _commit(lambda: services.delete_calendar_day(row, current_user.id))
+    flash(_("Deleted."), "success")
+    return redirect(url_for("org.calendar", year=year))
 
 
 @bp.route("/account", methods=["GET", "POST"])

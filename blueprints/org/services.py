@@ -4,17 +4,27 @@ Plain data in, rows out; the caller commits. A refused change raises Refused
 with a message per form field (in the user's language) and changes nothing.
 """
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from blueprints.common import audit
+from blueprints.common import audit, workdays
 from blueprints.common.extensions import db
 from blueprints.common.refusal import Refused
-from blueprints.org.models import Department, Enterprise, Role, ScoringMethod, Shift, Team, User
+from blueprints.org.models import (
+    CalendarDay,
+    DayKind,
+    Department,
+    Enterprise,
+    Role,
+    ScoringMethod,
+    Shift,
+    Team,
+    User,
+)
 
 # Who may manage departments, teams, shifts and people; who may change the settings.
 MANAGERS = (Role.ADMIN,)
@@ -444,3 +454,60 @@ def update_settings(enterprise: Enterprise, data: SettingsData, actor_id: int) -
 def _as_json(value):
     # The audit log's detail is JSON: a time of day is kept as "08:00".
     return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
+# --- the working-day calendar ---------------------------------------------------------------
+
+def calendar_days(enterprise_id: int, year: int | None = None) -> list[CalendarDay]:
+    """The enterprise's holidays and make-up days by date, of one year or of all."""
+    stmt = select(CalendarDay).where(CalendarDay.enterprise_id == enterprise_id)
+    if year is not None:
+        stmt = stmt.where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))
+    return list(db.session.scalars(stmt.order_by(CalendarDay.day)))
+
+
+def working_calendar(enterprise_id: int) -> tuple[set[date], set[date]]:
+    """(holidays, make-up days) of the enterprise, for blueprints.common.workdays."""
+    holidays, makeup_days = set(), set()
+    for row in calendar_days(enterprise_id):
+        (makeup_days if row.kind is DayKind.MAKEUP else holidays).add(row.day)
+    return holidays, makeup_days
+
+
+def due_after_working_days(enterprise_id: int, start: date, days: int) -> date:
+    """The day on which `days` of the enterprise's working days after start have passed."""
+    return workdays.add_working_days(start, days, *working_calendar(enterprise_id))
+
+
+def save_calendar_day(enterprise_id: int, day: date | None, kind: str, name: str,
+                      actor_id: int) -> CalendarDay:
+    """Adds a holiday (any day) or a make-up working day (a Saturday or Sunday only: a
+    weekday is worked anyway). A date is listed once."""
+    name = (name or "").strip()
+    errors = {}
+    kind = DayKind.lookup(kind)
+    if kind is None:
+        errors["kind"] = _l("Please choose a holiday or a make-up working day.")
+    if day is None:
+        errors["day"] = _l("Please give a date.")
+    elif db.session.scalar(select(CalendarDay.id).where(
+            CalendarDay.enterprise_id == enterprise_id, CalendarDay.day == day)):
+        errors["day"] = _l("%(day)s is already listed. Delete it first to change it.",
+                           day=day.isoformat())
+    elif kind is DayKind.MAKEUP and workdays.is_working_day(day, set(), set()):
+        errors["day"] = _l("%(day)s is a weekday, which is a working day anyway. Make-up "
+                           "working days are Saturdays or Sundays.", day=day.isoformat())
+    _refuse_if(errors)
+    row = CalendarDay(enterprise_id=enterprise_id, day=day, kind=kind, name=name)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(enterprise_id, actor_id, "calendar_day.created", row, day=day.isoformat(),
+                 kind=kind.value, name=name)
+    return row
+
+
+def delete_calendar_day(row: CalendarDay, actor_id: int) -> None:
+    audit.record(row.enterprise_id, actor_id, "calendar_day.deleted", row,
+                 day=row.day.isoformat(), kind=row.kind.value, name=row.name)
+    db.session.delete(row)
+    db.session.flush()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from blueprints.common import clock
 from blueprints.common.audit import AuditLog
 from blueprints.common.extensions import db
-from blueprints.common.workdays import add_working_days, is_working_day, working_days_between
+from blueprints.common.workdays import add_working_days, is_working_day
 from blueprints.org import services
 from blueprints.org.models import CalendarDay, DayKind
 from tests import factories
@@ -51,23 +51,6 @@ def test_is_working_day():
     assert is_working_day(date(2026, 10, 10), NATIONAL_DAY, NATIONAL_DAY_MAKEUP)     # make-up
 
 
-def test_working_days_between():
-    start = date(2026, 9, 25)
-    assert working_days_between(start, date(2026, 10, 21), NATIONAL_DAY, NATIONAL_DAY_MAKEUP) == 15
-    assert working_days_between(start, date(2026, 10, 7), NATIONAL_DAY, NATIONAL_DAY_MAKEUP) == 4
-    assert working_days_between(start, start, NATIONAL_DAY, NATIONAL_DAY_MAKEUP) == 0
-    assert working_days_between(start, date(2026, 9, 1), set(), set()) == 0
-    # Friday to the next Monday: one working day, as add_working_days counts it.
-    assert working_days_between(date(2026, 9, 4), date(2026, 9, 7), set(), set()) == 1
-
-
-@pytest.mark.parametrize("days", [0, 1, 4, 15, 30])
-def test_between_undoes_add(days):
-    start = date(2026, 9, 25)
-    end = add_working_days(start, days, NATIONAL_DAY, NATIONAL_DAY_MAKEUP)
-    assert working_days_between(start, end, NATIONAL_DAY, NATIONAL_DAY_MAKEUP) == days
-
-
 # --- the page -------------------------------------------------------------------------------
 
 def day_form(day: str, kind: str = "holiday", name: str = "国庆节"):
@@ -104,7 +87,7 @@ def test_holidays_and_make_up_days_are_added_and_counted(client, auth, ent, who)
 def test_the_page_shows_the_current_local_year_by_default(client, auth, ent):
     """Is the year the enterprise's local one (31 December 17:00 UTC is 1 January in China)?"""
     new_year = CalendarDay(enterprise_id=ent.enterprise.id, day=date(2027, 1, 1),
-                                kind=DayKind.HOLIDAY, name="元旦")
+                           kind=DayKind.HOLIDAY, name="元旦")
     db.session.add(new_year)
     db.session.commit()
     auth.login(ent.director)

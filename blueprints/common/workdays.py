@@ -26,12 +26,3 @@ def add_working_days(start: date, days: int, holidays: set[date], makeup_days: s
             days -= 1
     return day
 
-
-def working_days_between(start: date, end: date, holidays: set[date],
-                         makeup_days: set[date]) -> int:
-    """Working days after start up to and including end; 0 when end is not after start."""
-    total, day = 0, start
-    while day < end:
-        day += _ONE_DAY
-        total += is_working_day(day, holidays, makeup_days)
-    return total

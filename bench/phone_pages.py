@@ -36,13 +36,18 @@ SCREENS = [
     (None, "/login", "button[type=submit]"),
     ("W004", "/home", "main"),
     ("W004", "/points/1/check", "button[type=submit]"),
-    ("W004", "/hazards/new", "button[type=submit]"),
+    ("W004", "/reports/new", "button[type=submit]"),
+    ("W004", "/reports/new?point=1", "button[type=submit]"),
+    ("W001", "/reports", "main"),
+    ("W001", "/reports/1", "main"),
     # The electrician's lessons and certificates, and the switch room's check his certificate opens.
     ("W006", "/training/my", "main"),
     ("W006", "/points/4/check", "button[type=submit]"),
     ("S001", "/points", "main"),
     ("S001", "/hazards", "main"),
     ("S001", "/hazards/queue", "main"),
+    ("S001", "/reports/review", "main"),
+    ("S001", "/rewards", "main"),
 ]
 # The briefing: its leader (and his team's name on his home), a worker of that team.
 LEADER, TEAM, WORKER = "T001", "合成甲班", "W001"

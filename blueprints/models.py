@@ -6,7 +6,9 @@ from blueprints.inspections import models as inspections
 from blueprints.notifications import models as notifications
 from blueprints.org import models as org
 from blueprints.photos import models as photos
+from blueprints.reporting import models as reporting
 from blueprints.risk_points import models as risk_points
 from blueprints.training import models as training
 
-MODULES = (audit, briefings, hazards, inspections, notifications, org, photos, risk_points, training)
+MODULES = (audit, briefings, hazards, inspections, notifications, org, photos, reporting, risk_points,
+           training)

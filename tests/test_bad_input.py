@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.common.extensions import db
+from blueprints.reporting import services as reporting
 from tests import factories
 from tests.test_inspections import form_for as check_form
 from tests.test_risk_points import checklist_form, point_form
@@ -127,6 +128,10 @@ def _unreadable_photo():
     return io.BytesIO(b"not a photo"), "photo.jpg"
 
 
+def _report(ent):
+    return reporting.submit(ent.worker, reporting.ReportInput(kind="act", location="门口", description="x"))
+
+
 # Each area's form, posted with input its service refuses: (who, url, data, the message).
 REFUSED_POSTS = {
     "org": ("admin", lambda ent: "/org/departments/new",
@@ -144,6 +149,11 @@ REFUSED_POSTS = {
                                    "department_id": str(ent.department.id), "risk_point_id": "",
                                    "category": "onsite", "client_uuid": "",
                                    "photo": _unreadable_photo()}, "无法识别该文件为照片"),
+    "report": ("worker", lambda ent: "/reports/new",
+               lambda ent: {"kind": "act", "description": "未戴安全帽", "risk_point_id": str(ent.point.id),
+                            "client_uuid": "", "photo": _unreadable_photo()}, "无法识别该文件为照片"),
+    "report_answer": ("safety_officer", lambda ent: f"/reports/{_report(ent).id}/decline",
+                      lambda ent: {"reason": " "}, "请说明原因"),
     "hazard_action": ("director", lambda ent: f"/hazards/{factories.make_hazard(ent).id}/assign",
                       lambda ent: {"assignee_id": str(ent.worker.id), "deadline": "2001-01-01"},
                       "整改期限必须晚于现在"),

@@ -30,7 +30,7 @@ def test_the_escalation_job_fails_on_a_renamed_hazard_page(monkeypatch, app, ent
 
 @pytest.mark.parametrize("endpoint, url", [
     ("inspections.check", "/api/v1/offline-pages"),   # a phone's kept check pages
-    ("hazards.report", "/home"),                      # the navigation
+    ("reporting.new", "/home"),                       # the navigation
 ])
 def test_a_page_linking_a_renamed_endpoint_fails(monkeypatch, app, client, auth, ent, endpoint, url):
     auth.login(ent.worker)

@@ -269,9 +269,10 @@ def test_another_teams_worker_is_refused_and_offered_a_hazard_report(client, aut
     html = response.get_data(as_text=True)
     assert response.status_code == 403
     assert f"{ent.point.name}由合成甲班检查" in html and "上报隐患" in html
-    assert f'href="/hazards/new?point={ent.point.id}"' in html
-    report = client.get(f"/hazards/new?point={ent.point.id}").get_data(as_text=True)
-    assert f'<option selected value="{ent.point.id}">' in report
+    assert f'href="/reports/new?point={ent.point.id}"' in html
+    report = client.get(f"/reports/new?point={ent.point.id}").get_data(as_text=True)
+    assert f'<input type="hidden" name="risk_point_id" value="{ent.point.id}">' in report
+    assert ent.point.name in report
     response = client.post(f"/points/{ent.point.id}/check",
                            data=form_for(ent.point, {0: "ok", 1: "ok"}))
     assert response.status_code == 403 and "由合成甲班检查" in response.get_data(as_text=True)
@@ -284,7 +285,7 @@ def test_a_point_without_check_items_offers_a_hazard_report(client, auth, ent):
     db.session.commit()
     auth.login(ent.worker)
     html = client.get(f"/points/{point.id}/check").get_data(as_text=True)
-    assert "尚无检查项" in html and f'href="/hazards/new?point={point.id}"' in html
+    assert "尚无检查项" in html and f'href="/reports/new?point={point.id}"' in html
 
 
 def test_home_lists_todays_checks_with_their_state(client, auth, ent):

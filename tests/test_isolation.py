@@ -24,6 +24,7 @@ from blueprints.inspections import services as inspections
 from blueprints.inspections.models import Inspection, InspectionAnswer
 from blueprints.org.models import User
 from blueprints.photos import services as photos
+from blueprints.reporting import services as reporting
 from tests import factories
 
 # URL argument name -> table, where the name is not "<table>_id".
@@ -84,6 +85,11 @@ def _with_records(**enterprise_kw):
     transitions.report_hazard(s.worker, transitions.HazardReport(
         description="压力表失灵", department_id=s.department.id, team_id=s.team.id,
         risk_point_id=s.point.id, inspection_id=inspection.id, photo_id=photo.id))
+    # A report waiting for its answer (the first, which the URLs use) and one accepted with its reward.
+    reporting.submit(s.worker, reporting.ReportInput(kind="act", location="门口"), lambda: [photo.id])
+    accepted = reporting.submit(s.worker, reporting.ReportInput(kind="equipment", description="漏油",
+                                                                risk_point_id=s.point.id))
+    reporting.accept(accepted, s.safety_officer, reporting.Acceptance("漏油", s.department.id))
     db.session.commit()
     return s
 

@@ -24,7 +24,7 @@ NAV = (
     ("sync.scanner", _l("Scan"), "scan", None),
     ("risk_points.list_points", _l("Risk points"), "map-pin", None),
     ("hazards.list_hazards", _l("Hazards"), "list-details", None),
-    ("hazards.report", _l("Report"), "camera", None),
+    ("reporting.new", _l("Snap & report"), "camera", None),
     ("org.users", _l("People"), "users", (Role.ADMIN,)),
 )
 

@@ -19,3 +19,12 @@ def created_at() -> Mapped[datetime]:
 def client_uuid() -> Mapped[str | None]:
     """The UUID a phone made when the user pressed submit; a repeat creates nothing."""
     return mapped_column(unique=True, nullable=True)
+
+
+def with_defaults(row):
+    """An unsaved row with its columns' Python defaults filled in now (SQLAlchemy fills them
+    only at insert), for the settings an enterprise has not saved yet."""
+    for column in type(row).__table__.columns:
+        if column.default is not None and getattr(row, column.key) is None:
+            setattr(row, column.key, column.default.arg)
+    return row

@@ -4,7 +4,7 @@ on the form the user sent, with error_page() where there is none, or with as_jso
 the phone."""
 from collections.abc import Iterable, Mapping
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 
 
 class Refused(Exception):
@@ -33,8 +33,9 @@ class Refused(Exception):
 
 
 def status(refused: Refused | None = None) -> int:
-    """The status of a form page: the refusal's; else 400 when a POST comes back to its
-    form (a valid one has redirected), else 200."""
+    """The status of a form page: the refusal's (given, or the one show() put on the page);
+    else 400 when a POST comes back to its form (a valid one has redirected), else 200."""
+    refused = refused or g.get("shown_refusal")
     if refused is not None:
         return refused.status
     return 400 if request.method == "POST" else 200
@@ -45,6 +46,8 @@ def show(form, refused: Refused | None = None) -> int:
     it does not name, among the form's own errors) and returns the status to answer with.
     Without a refusal only the status: 400 for a POST whose form did not validate. Call it
     before the form is rendered."""
+    if refused is not None:
+        g.shown_refusal = refused
     for name, message in refused.errors if refused is not None else ():
         if name and name in form:
             form[name].errors = [*form[name].errors, message]

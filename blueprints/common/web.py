@@ -6,9 +6,9 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from blueprints.common import clock, excel
+from blueprints.common import clock, excel, refusal
 from blueprints.common.access import is_public
-from blueprints.common.extensions import login_manager
+from blueprints.common.extensions import db, login_manager
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -32,6 +32,29 @@ def _vary_by_htmx(response):
     if g.pop("varies_by_htmx", False):
         response.vary.update(("HX-Request", "HX-History-Restore-Request"))
     return response
+
+
+def commit(change):
+    """Runs change() and commits; a refusal rolls back and is raised on."""
+    try:
+        result = change()
+    except refusal.Refused:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
+def save(form, change):
+    """For a valid submitted form, runs change(), commits and returns its result; on a
+    refusal shows the reasons on the form and returns None (nothing is written)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return commit(change)
+    except refusal.Refused as refused:
+        refusal.show(form, refused)
+        return None
 
 
 def render(template: str, partial: str | None = None, **context):

@@ -9,6 +9,8 @@ from blueprints.dashboard import queue as work_queue
 from blueprints.hazards import queries
 from blueprints.inspections import due
 from blueprints.org.models import Role
+from blueprints.reporting import queries as reports
+from blueprints.reporting.permissions import TRIAGERS
 from blueprints.training import certificates
 from blueprints.training import queries as lessons
 
@@ -27,7 +29,8 @@ def home():
     rectifying, today's briefing (the leader's card, the teams' at a glance, or 不安全不上岗),
     today's checks, and the department's undone team checks. A first lesson to pass comes
     before everything (不上第一课不开工); who such a lesson keeps from work, for those above;
-    the certificates expired or expiring, for the safety staff."""
+    the certificates expired or expiring, and the hazard reports and rewards waiting, for the
+    safety staff."""
     user = current_user
     off_work = briefing_services.off_work(user) if user.has_role(*due.CHECKERS) else None
     leading = briefings.leading(user)
@@ -53,7 +56,9 @@ def home():
         counts=briefings.counts, local_day=briefings.local_day(user.enterprise),
         lessons_due=lessons.for_home(user), today=lessons.local_today(user),
         held_back=lessons.held_back(user) if user.has_role(*HELD_BACK_SHOWN) else None,
-        certificates=certificates.counts(user) if user.has_role(*certificates.COUNTS_SHOWN) else None)
+        certificates=certificates.counts(user) if user.has_role(*certificates.COUNTS_SHOWN) else None,
+        reports_waiting=reports.waiting(user) if user.has_role(*TRIAGERS) else None,
+        decides_rewards=user.has_role(Role.SAFETY_DIRECTOR))
 
 
 @bp.route("/hazards/queue")

@@ -8,6 +8,7 @@ from blueprints.demo import briefings as demo_briefings
 from blueprints.demo import certificates as demo_certificates
 from blueprints.demo import history as demo_history
 from blueprints.demo import lessons as demo_lessons
+from blueprints.demo import reports as demo_reports
 from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
 from blueprints.risk_points import services as rp
 from blueprints.risk_points.services import ItemData as I
@@ -152,6 +153,7 @@ def load() -> Enterprise:
     demo_briefings.load_briefings(enterprise)
     demo_lessons.load_lessons(enterprise)
     demo_certificates.load_certificates(enterprise)
+    demo_reports.load_reports(enterprise)
     return enterprise
 
 

@@ -1,6 +1,6 @@
 """The hazard's life: each step checks, changes, appends an event and flushes; the caller
 commits. Plain data in, rows out."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -49,6 +49,10 @@ class HazardReport:
     category: HazardCategory = HazardCategory.ONSITE
     found_at: datetime | None = None      # the phone's time when made offline
     client_uuid: str | None = None
+    # A hazard reported as major: the basis, and who judged it (else the reporter).
+    major_criteria: list[str] = field(default_factory=list)
+    major_basis: str = ""
+    judged_by_id: int | None = None
 
 
 def add_event(hazard: Hazard, kind: HazardEventKind, actor: User, note: str = "", photo_id: int | None = None,
@@ -74,8 +78,10 @@ def report_hazard(reporter: User, report: HazardReport) -> Hazard:
         photo_id=report.photo_id, grade=report.grade, category=report.category,
         state=HazardState.REPORTED, reported_by_id=reporter.id,
         found_at=report.found_at or clock.now())
-    if hazard.is_major:  # the reporter judged it major when reporting it
-        hazard.judged_major_at, hazard.judged_major_by_id = hazard.found_at, reporter.id
+    if hazard.is_major:  # judged major when reported: by the reporter, or who accepted the report
+        hazard.judged_major_at = hazard.found_at if report.judged_by_id is None else clock.now()
+        hazard.judged_major_by_id = report.judged_by_id or reporter.id
+        hazard.major_criteria, hazard.major_basis = report.major_criteria, report.major_basis
     db.session.add(hazard)
     db.session.flush()
     add_event(hazard, HazardEventKind.REPORTED, reporter, note=report.description, photo_id=report.photo_id)
@@ -178,17 +184,26 @@ def _change(hazard, actor, action, column, choices, value, reason, **data) -> Ha
                      **data)
 
 
+def major_criteria(grade: str, criteria) -> list[str]:
+    """The basis of a major judgement (MAJOR_CRITERIA keys, in their order); a major grade
+    needs one, and no other grade keeps any."""
+    if set(criteria) - set(MAJOR_CRITERIA):
+        raise InvalidInput(_l("Please choose one of the options."), "criteria")
+    if grade != HazardGrade.MAJOR:
+        return []
+    criteria = [key for key in MAJOR_CRITERIA if key in criteria]
+    if not criteria:
+        raise InvalidInput(_l("Tick the basis on which the hazard is judged major."), "criteria")
+    return criteria
+
+
 def change_grade(hazard: Hazard, actor: User, grade: str, reason: str,
                  criteria=()) -> HazardEvent:
     """A regrade to major needs its basis (one or more of MAJOR_CRITERIA, and the reason)
     and records who judged it and when; the hazard keeps the current judgement."""
     check(actor, "change_grade", hazard)
     major = grade == HazardGrade.MAJOR
-    if set(criteria) - set(MAJOR_CRITERIA):
-        raise InvalidInput(_l("Please choose one of the options."), "criteria")
-    criteria = [key for key in MAJOR_CRITERIA if key in criteria] if major else []
-    if major and not criteria:
-        raise InvalidInput(_l("Tick the basis on which the hazard is judged major."), "criteria")
+    criteria = major_criteria(grade, criteria)
     extra = {"criteria": criteria} if major else {}
     event = _change(hazard, actor, "change_grade", "grade", HazardGrade, grade, reason, **extra)
     hazard.judged_major_at = event.at if major else None

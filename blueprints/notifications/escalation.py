@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 
 from blueprints.briefings import queries as briefings
 from blueprints.common import clock
+from blueprints.common.model_helpers import with_defaults
+from blueprints.common.permissions import can
 from blueprints.hazards.models import Hazard, HazardEvent, HazardEventKind, HazardState, RegulatorReport
-from blueprints.hazards.permissions import can
 from blueprints.inspections import due
 from blueprints.notifications.models import EscalationSettings
 from blueprints.org.models import Enterprise, Role, Team, User
+from blueprints.reporting import queries as reports
 from blueprints.risk_points.models import CheckLevel, RiskPoint
 from blueprints.training import certificates
 from blueprints.training import queries as lessons
@@ -55,12 +57,7 @@ def settings_for(session: Session, enterprise_id: int) -> EscalationSettings:
     """The enterprise's row, or an unsaved one holding the defaults."""
     row = session.scalar(select(EscalationSettings)
                          .where(EscalationSettings.enterprise_id == enterprise_id))
-    if row is None:
-        row = EscalationSettings(enterprise_id=enterprise_id)
-        for column in EscalationSettings.__table__.columns:
-            if column.default is not None and getattr(row, column.key) is None:
-                setattr(row, column.key, column.default.arg)
-    return row
+    return row if row is not None else with_defaults(EscalationSettings(enterprise_id=enterprise_id))
 
 
 # --- who ---------------------------------------------------------------------
@@ -430,6 +427,48 @@ def certificate_ladder(session: Session, enterprise: Enterprise, now: datetime) 
     return alerts
 
 
+# --- reports not answered, rewards not decided --------------------------------------------
+
+REPORT, REPORT_UNANSWERED = "report", "report_unanswered"
+REWARD, REWARD_OVERDUE = "reward", "reward_overdue"
+REPORT_TITLES = {REPORT_UNANSWERED: _l("Hazard report not answered in time"),
+                 REWARD_OVERDUE: _l("Reward not decided in time")}
+
+
+def _report_alert(session, subject_type, row, rung, occurrence, recipients, body, url) -> Alert:
+    recipients = recipients or directors(session, row)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        title = str(REPORT_TITLES[rung])
+    return Alert(enterprise_id=row.enterprise_id, subject_type=subject_type, subject_id=row.id,
+                 rung=rung, occurrence=occurrence, recipients=recipients, title=title, body=body, url=url,
+                 mobiles=[u.mobile for u in recipients if u.mobile])
+
+
+def report_ladder(session: Session, enterprise: Enterprise, now: datetime) -> list[Alert]:
+    """A report unanswered at the end of its answer time goes once to those who may answer
+    it (the safety officers and directors), like a hazard nobody assigned; a reward not
+    decided by its last working day goes once to the safety directors and the principal."""
+    alerts = []
+    staff = _users(session, enterprise.id, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR)
+    for report in reports.unanswered(enterprise.id, now):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = " · ".join(part for part in (str(report.kind.label), report.place,
+                                                report.description[:120]) if part)
+        alerts.append(_report_alert(session, REPORT, report, REPORT_UNANSWERED, "",
+                                    [u for u in staff if can(u, "answer", report)], body,
+                                    _path("reporting.detail", report_id=report.id)))
+    today = _local(now, enterprise).date()
+    for reward in reports.overdue_decisions(enterprise.id, today):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = _("%(hazard)s · proposed %(amount)s yuan · to be decided by %(day)s",
+                     hazard=reward.hazard.description[:120], amount=reward.proposed_amount,
+                     day=reward.decide_by.isoformat())
+        alerts.append(_report_alert(session, REWARD, reward, REWARD_OVERDUE, reward.decide_by.isoformat(),
+                                    directors_and_principals(session, reward), body,
+                                    _path("reporting.reward", reward_id=reward.id)))
+    return alerts
+
+
 def due_alerts(session: Session, now: datetime) -> list[Alert]:
     """Every rung reached by now across all enterprises (sending is idempotent, so
     rungs already sent are returned again and claimed by nobody)."""
@@ -452,4 +491,5 @@ def due_alerts(session: Session, now: datetime) -> list[Alert]:
             alerts.extend(briefing_ladder(session, team, enterprise, now))
         alerts.extend(lesson_ladder(session, enterprise, now))
         alerts.extend(certificate_ladder(session, enterprise, now))
+        alerts.extend(report_ladder(session, enterprise, now))
     return alerts

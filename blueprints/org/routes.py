@@ -6,38 +6,14 @@ from flask_login import current_user
 from blueprints.auth import services as auth_services
 from blueprints.common import clock, refusal
 from blueprints.common.access import get_owned, roles_required
-from blueprints.common.extensions import db
 from blueprints.common.inputs import page_number, row_id
-from blueprints.common.web import render
+from blueprints.common.web import commit, render, save
 from blueprints.org import forms, services
 from blueprints.org.models import CalendarDay, Department, Role, Shift, Team, User
 
 bp = Blueprint("org", __name__)
 
 manager_only = roles_required(*services.MANAGERS)
-
-
-def _commit(change):
-    """Runs change() and commits; a refusal rolls back and is raised on."""
-    try:
-        result = change()
-    except refusal.Refused:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
-
-
-def _save(form, change):
-    """For a valid submitted form, runs change(), commits and returns its result; on a
-    refusal shows the reasons on the form and returns None (nothing is written)."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        return _commit(change)
-    except refusal.Refused as refused:
-        refusal.show(form, refused)
-        return None
 
 
 def _page(template: str, **context):
@@ -48,7 +24,7 @@ def _outcome(page, row, change, success_url: str, message: str):
     """The end of a button that acts on a row: on success back to success_url, on a
     refusal the row's own page with the reason."""
     try:
-        _commit(change)
+        commit(change)
     except refusal.Refused as refused:
         return page(row, errors=refused.messages, status=refused.status)
     flash(message, "success")
@@ -101,7 +77,7 @@ def _user_data(form) -> services.UserData:
 @manager_only
 def new_user():
     form = _user_form(forms.NewUserForm)
-    user = _save(form, lambda: services.save_user(current_user.enterprise_id, _user_data(form),
+    user = save(form, lambda: services.save_user(current_user.enterprise_id, _user_data(form),
                                                   current_user.id))
     if user:
         flash(_("%(name)s was added.", name=user.name), "success")
@@ -121,7 +97,7 @@ def _user_page(user, form=None, password_form=None, errors=(), status=200):
 def edit_user(user_id):
     user = get_owned(User, user_id)
     form = _user_form(forms.UserForm, user)
-    if _save(form, lambda: services.save_user(user.enterprise_id, _user_data(form),
+    if save(form, lambda: services.save_user(user.enterprise_id, _user_data(form),
                                               current_user.id, user)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.users"))
@@ -133,7 +109,7 @@ def edit_user(user_id):
 def reset_password(user_id):
     user = get_owned(User, user_id)
     form = forms.ResetPasswordForm()
-    if _save(form, lambda: services.reset_password(user, form.password.data, current_user.id)):
+    if save(form, lambda: services.reset_password(user, form.password.data, current_user.id)):
         if user.id == current_user.id:
             auth_services.renew_login(user)
         flash(_("The new password is set. Tell it to %(name)s in person.", name=user.name),
@@ -164,7 +140,7 @@ def departments():
 @manager_only
 def new_department():
     form = forms.DepartmentForm()
-    if _save(form, lambda: services.save_department(current_user.enterprise_id, form.name.data,
+    if save(form, lambda: services.save_department(current_user.enterprise_id, form.name.data,
                                                     current_user.id)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.departments"))
@@ -182,7 +158,7 @@ def _department_page(department, form=None, errors=(), status=200):
 def edit_department(department_id):
     department = get_owned(Department, department_id)
     form = forms.DepartmentForm(obj=department)
-    if _save(form, lambda: services.save_department(department.enterprise_id, form.name.data,
+    if save(form, lambda: services.save_department(department.enterprise_id, form.name.data,
                                                     current_user.id, department)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.departments"))
@@ -218,7 +194,7 @@ def _team_data(form) -> services.TeamData:
 @manager_only
 def new_team():
     form = _team_form()
-    team = _save(form, lambda: services.save_team(current_user.enterprise_id, _team_data(form),
+    team = save(form, lambda: services.save_team(current_user.enterprise_id, _team_data(form),
                                                   current_user.id))
     if team:
         flash(_("Saved. Now add the team's shifts, if it works in shifts."), "success")
@@ -238,7 +214,7 @@ def _team_page(team, form=None, shift_form=None, errors=(), status=200):
 def edit_team(team_id):
     team = get_owned(Team, team_id)
     form = _team_form(team)
-    if _save(form, lambda: services.save_team(team.enterprise_id, _team_data(form),
+    if save(form, lambda: services.save_team(team.enterprise_id, _team_data(form),
                                               current_user.id, team)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.departments"))
@@ -262,7 +238,7 @@ def _shift_data(form) -> services.ShiftData:
 def add_shift(team_id):
     team = get_owned(Team, team_id)
     form = forms.ShiftForm()
-    if _save(form, lambda: services.save_shift(team, _shift_data(form), current_user.id)):
+    if save(form, lambda: services.save_shift(team, _shift_data(form), current_user.id)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.edit_team", team_id=team.id))
     return _team_page(team, shift_form=form, status=400)
@@ -279,7 +255,7 @@ def _shift_page(shift, form=None, errors=(), status=200):
 def edit_shift(shift_id):
     shift = get_owned(Shift, shift_id)
     form = forms.ShiftForm(obj=shift)
-    if _save(form, lambda: services.save_shift(shift.team, _shift_data(form), current_user.id,
+    if save(form, lambda: services.save_shift(shift.team, _shift_data(form), current_user.id,
                                                shift)):
         flash(_("Saved."), "success")
         return redirect(url_for("org.edit_team", team_id=shift.team_id))
@@ -312,7 +288,7 @@ def settings():
         return services.update_settings(enterprise, services.SettingsData(**values),
                                         current_user.id)
 
-    if _save(form, change):
+    if save(form, change):
         flash(_("Saved. Existing risk points keep their grade until they are scored again."),
               "success")
         return redirect(url_for("org.settings"))
@@ -334,7 +310,7 @@ def calendar():
     this_year = clock.to_local(clock.now(), enterprise.timezone).year
     year = request.args.get("year", this_year, type=_calendar_year)
     form = forms.CalendarDayForm()
-    row = _save(form, lambda: services.save_calendar_day(
+    row = save(form, lambda: services.save_calendar_day(
         enterprise.id, form.day.data, form.kind.data, form.name.data or "", current_user.id))
     if row:
         flash(_("Saved."), "success")
@@ -348,7 +324,7 @@ def calendar():
 def delete_calendar_day(calendar_day_id):
     row = get_owned(CalendarDay, calendar_day_id)
     year = row.day.year
-    _commit(lambda: services.delete_calendar_day(row, current_user.id))
+    commit(lambda: services.delete_calendar_day(row, current_user.id))
     flash(_("Deleted."), "success")
     return redirect(url_for("org.calendar", year=year))
 
@@ -356,7 +332,7 @@ def delete_calendar_day(calendar_day_id):
 @bp.route("/account", methods=["GET", "POST"])
 def account():
     form = forms.OwnPasswordForm()
-    if _save(form, lambda: services.change_own_password(current_user, form.current.data,
+    if save(form, lambda: services.change_own_password(current_user, form.current.data,
                                                          form.new.data)):
         auth_services.renew_login(current_user._get_current_object())
         flash(_("Your password is changed."), "success")

@@ -12,6 +12,7 @@ from blueprints.inspections.models import Inspection, InspectionAnswer
 from blueprints.org.models import User
 from blueprints.photos import storage
 from blueprints.photos.models import Photo
+from blueprints.reporting.models import Report, ReportPhoto
 from blueprints.training.models import Certificate, LessonSection
 
 bp = Blueprint("photos", __name__)
@@ -19,7 +20,7 @@ bp = Blueprint("photos", __name__)
 
 def may_see(user: User, photo: Photo) -> bool:
     """A photo is seen by whoever may see a record it belongs to (a hazard, a step of one,
-    a check, a briefing, a certificate), each area answering by its own rule; one of no
+    a check, a briefing, a certificate, a report), each area answering by its own rule; one of no
     record yet, by its uploader. A lesson's picture is teaching for the whole enterprise
     (get_owned asks that)."""
     if db.session.scalar(select(LessonSection.id).where(LessonSection.photo_id == photo.id).limit(1)):
@@ -31,9 +32,11 @@ def may_see(user: User, photo: Photo) -> bool:
         select(InspectionAnswer.inspection_id).where(InspectionAnswer.photo_id == photo.id)))))
     briefings = list(db.session.scalars(select(Briefing).where(Briefing.photo_id == photo.id)))
     certificates = list(db.session.scalars(select(Certificate).where(Certificate.photo_id == photo.id)))
-    if not hazards and not checks and not briefings and not certificates:
+    reports = list(db.session.scalars(select(Report).where(Report.id.in_(
+        select(ReportPhoto.report_id).where(ReportPhoto.photo_id == photo.id)))))
+    if not hazards and not checks and not briefings and not certificates and not reports:
         return photo.uploaded_by_id == user.id
-    return (any(can(user, "view", record) for record in (*hazards, *briefings, *certificates))
+    return (any(can(user, "view", record) for record in (*hazards, *briefings, *certificates, *reports))
             or any(inspections.can_view(user, check) for check in checks))
 
 

@@ -28,6 +28,7 @@ from blueprints.inspections import services as inspections
 from blueprints.inspections.models import Inspection, Scan
 from blueprints.org.models import Role, User
 from blueprints.photos.services import save_upload
+from blueprints.reporting import services as reporting
 from blueprints.risk_points import services as risk_points
 from blueprints.risk_points.models import RiskPoint
 from blueprints.training import gate as training_gate
@@ -168,6 +169,17 @@ def _hazard_report(sub: Submission) -> Outcome:
         found_at=sub.done_at),
         lambda: _photo_id(sub, "photo"))
     return Outcome(hazard.id, _hazard_url(hazard))
+
+
+@kind("report", "reporting.new", reporting.by_client_uuid)
+def _report(sub: Submission) -> Outcome:
+    """随手拍 made offline: the same checks as the report screen, photos stored after them."""
+    report = reporting.submit(sub.user, reporting.ReportInput(
+        kind=sub.fields.get("kind", ""), description=sub.fields.get("description", "")[:2000],
+        risk_point_id=optional_id(sub.fields.get("risk_point_id")),
+        location=sub.fields.get("location", "")[:200], client_uuid=sub.client_uuid,
+        found_at=sub.done_at), lambda: reporting.store_photos(sub.files, sub.user))
+    return Outcome(report.id, url_for("reporting.detail", report_id=report.id))
 
 
 def _photo_id(sub: Submission, name: str) -> int | None:
@@ -327,7 +339,7 @@ def offline_pages(user: User) -> dict:
     scan when fetched. Nor is its token: a phone that knew it could "scan" from a desk.
     A one-way digest is given instead, so that a label scanned offline (its token read
     by the camera and hashed on the phone) opens the cached check page."""
-    pages = [url_for(endpoint) for endpoint in ("dashboard.home", "sync.scanner", "hazards.report")]
+    pages = [url_for(endpoint) for endpoint in ("dashboard.home", "sync.scanner", "reporting.new")]
     if user.team_id:
         # Opened by the leader's QR code, also where the briefing has no signal.
         pages.append(url_for("briefings.sign_in"))

@@ -1,10 +1,24 @@
 /* Photo fields (templates/_photo.html): a thumbnail of each photo taken, and a button that
    takes one out of what the form sends (input.files rebuilt). Listens on the document, so
-   a form htmx brings in later works too. */
+   a form htmx brings in later works too. A field of several photos (multiple) keeps those
+   taken before: the camera hands over one photo at a time. */
 (function () {
   'use strict';
   if (window.ZichaPhotoField) return;  // an htmx-swapped form loads it again
   window.ZichaPhotoField = true;
+
+  const kept = new WeakMap();
+  let rebuilding = false;
+
+  function accumulate(input) {
+    const before = kept.get(input) || [];
+    if (input.multiple && !rebuilding && before.length) {
+      const all = new DataTransfer();
+      [...before, ...input.files].forEach((file) => all.items.add(file));
+      input.files = all.files;
+    }
+    kept.set(input, Array.from(input.files));
+  }
 
   function show(input) {
     const list = input.parentNode.querySelector('.photo-thumbs');
@@ -20,11 +34,13 @@
       remove.textContent = '×';
       remove.setAttribute('aria-label', list.dataset.remove);
       remove.addEventListener('click', () => {
-        const kept = new DataTransfer();
+        const left = new DataTransfer();
         // By place: check.js may have swapped the photo for its shrunk copy meanwhile.
-        Array.from(input.files).forEach((other, at) => at !== index && kept.items.add(other));
-        input.files = kept.files;
+        Array.from(input.files).forEach((other, at) => at !== index && left.items.add(other));
+        input.files = left.files;
+        rebuilding = true;
         input.dispatchEvent(new Event('change', {bubbles: true}));
+        rebuilding = false;
         input.focus();
       });
       item.append(img, remove);
@@ -34,10 +50,18 @@
 
   const fields = (root) => root.querySelectorAll('.photo-input');
   document.addEventListener('change', (event) => {
-    if (event.target.matches('.photo-input')) show(event.target);
+    if (!event.target.matches('.photo-input')) return;
+    accumulate(event.target);
+    show(event.target);
   });
   // After form.reset() (a record kept in the outbox) the thumbnails go too.
-  document.addEventListener('reset', (event) => setTimeout(() => fields(event.target).forEach(show)));
+  document.addEventListener('reset', (event) => setTimeout(() => fields(event.target).forEach((input) => {
+    kept.delete(input);
+    show(input);
+  })));
   // Back to a page (bfcache, reload) whose inputs kept their photos.
-  window.addEventListener('pageshow', () => fields(document).forEach(show));
+  window.addEventListener('pageshow', () => fields(document).forEach((input) => {
+    kept.set(input, Array.from(input.files));
+    show(input);
+  }));
 })();

@@ -7,7 +7,8 @@ sign-in page its QR code opens on a worker's phone (W001, same team) are measure
 the safety officer S002 gives the new-worker lesson to W002 and W003 in person, and the
 principal P001's attendance screen, W002's home with the lesson first, the sign-in its code
 opens and, signed in, the lesson with its quiz are measured; then T001's spot test of
-W001 (five questions drawn) and W004's training record.
+W001 (five questions drawn) and W004's training record; last, the public report form its
+poster's QR code opens, for a stranger (within 40 KB), and its status page.
 Needs what `make test` installs (the test extras with playwright, Debian's chromium at
 /usr/bin/chromium, the compiled translations); nothing outside the repository. About three
 minutes on two cores. Run from the repository root:  .venv/bin/python bench/phone_pages.py
@@ -176,6 +177,17 @@ def main() -> None:
         measure(WORKER, sign_in, "#sign-in-button", worker)
         measure_lesson(work)
         measure_spot_test(work, states)
+        measure_public(work)
+
+
+def measure_public(work: Path) -> None:
+    """The public report form the poster's QR code opens: a stranger, nothing cached, no
+    login (its budget is 40 KB); and the page that follows a report by its receipt code."""
+    with sqlite3.connect(work / "bench.db") as db:
+        code = db.execute("SELECT public_code FROM reporting_settings").fetchone()[0]
+    db.close()
+    measure(None, f"/p/{code}", "button[type=submit]", None)
+    measure(None, f"/p/{code}/status", "button[type=submit]", None)
 
 
 def measure_lesson(work: Path) -> None:

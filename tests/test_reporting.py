@@ -412,3 +412,78 @@ def test_a_reward_not_decided_in_time_goes_to_the_director_and_the_principal(cli
     login(auth, ent.director)
     with clock.frozen(datetime(2026, 10, 19, 2, 0)):
         assert "核定超时" in client.get(f"/rewards/{reward.id}").text
+
+
+# --- the reward ledger and the points of the month ----------------------------------------
+
+def _xlsx(response):
+    from openpyxl import load_workbook
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    response.close()
+    return book
+
+
+FORMULA = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+
+
+def _paid_and_proposed(client, auth, ent):
+    """Two rewards of the worker: one approved with a bonus and paid, one proposed; and one of
+    worker2 approved as proposed."""
+    paid = accepted(client, auth, ent)
+    login(auth, ent.director)
+    decide(client, paid, bonus="50", reason=FORMULA)
+    login(auth, ent.safety_officer)
+    client.post(f"/rewards/{paid.id}/pay")
+    for reporter in (ent.worker, ent.worker2):
+        login(auth, reporter)
+        send_report(client, ent.point, description=f"{reporter.name}发现的隐患")
+    login(auth, ent.safety_officer)
+    for report in db.session.scalars(select(Report).where(Report.state == ReportState.RECEIVED)):
+        accept(client, report, ent.department, description=report.description)
+    second = db.session.scalar(select(Reward).where(Reward.reporter_id == ent.worker2.id))
+    login(auth, ent.director)
+    decide(client, second, points="30", amount="100", reason="班组长推荐")
+    return paid, second
+
+
+def test_the_reward_ledger_lists_each_reward_and_the_months_totals(client, auth, ent):
+    paid, _second = _paid_and_proposed(client, auth, ent)
+    login(auth, ent.worker)
+    assert client.get("/rewards/ledger").status_code == 403
+    login(auth, ent.principal)
+    page = client.get("/rewards/ledger?from=2026-09-01&to=2026-09-30")
+    assert page.status_code == 200 and "灭火器压力不足，需更换" in page.text
+    assert f'href="/rewards/{paid.id}"' in page.text
+    book = _xlsx(client.get("/rewards/ledger?from=2026-09-01&to=2026-09-30&format=xlsx"))
+    rewards, totals = book.worksheets
+    assert rewards.title == "奖励" and totals.title == "月度汇总"
+    rows = list(rewards.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 3
+    first = rows[0]
+    assert first[0] == 1 and first[1] == datetime(2026, 9, 25, 10, 0)
+    assert first[2:7] == ("灭火器压力不足，需更换", ent.worker.name, ent.worker.employee_no,
+                          ent.department.name, "一般隐患")
+    assert first[7:12] == (100, 100, 50, 150, 10)
+    assert first[12] == ent.director.name and first[14] == FORMULA and first[15] == ent.safety_officer.name
+    assert first[17] == "已发放"
+    assert rewards.cell(row=3, column=15).data_type == "s"  # the reason stays text, never a formula
+    pending = next(row for row in rows if row[3] == ent.worker.name and row != first)
+    assert pending[8] is None and pending[11] is None and pending[17] == "待安全总监核定"
+    assert list(totals.iter_rows(min_row=3, values_only=True)) == [
+        ("2026-09", ent.department.name, 3, 250, 150, 40)]
+    # Another period has none of them.
+    book = _xlsx(client.get("/rewards/ledger?from=2026-10-01&to=2026-10-31&format=xlsx"))
+    assert list(book.worksheets[0].iter_rows(min_row=3, values_only=True)) == []
+
+
+def test_the_points_of_the_month_rank_colleagues_for_everyone(client, auth, ent):
+    _paid_and_proposed(client, auth, ent)
+    login(auth, ent.worker)
+    page = client.get("/rewards/leaderboard").text
+    assert "2026-09 奖励积分榜" in page
+    page = page[page.index('class="list leaderboard"'):]
+    assert page.index(ent.worker2.name) < page.index(ent.worker.name)  # 30 points before 10
+    assert "30 分" in page and "10 分" in page
+    assert "本月还没有核定的奖励" in client.get("/rewards/leaderboard?month=2026-08").text
+    assert client.get("/rewards/leaderboard?month=2026-13").status_code == 200  # bad: this month

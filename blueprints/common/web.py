@@ -122,11 +122,12 @@ def _plain_lazy_strings(value):
     return str(value) if isinstance(value, LazyString) else value
 
 
-def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored time (naive UTC) as the wall-clock time of the user's enterprise."""
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M", tz_name: str | None = None) -> str:
+    """A stored time (naive UTC) as the wall-clock time of the user's enterprise (of the
+    one named by tz_name on a page without a login)."""
     if moment is None:
         return ""
-    return clock.to_local(moment, current_user.enterprise.timezone).strftime(fmt)
+    return clock.to_local(moment, tz_name or current_user.enterprise.timezone).strftime(fmt)
 
 
 def register(app: Flask) -> None:

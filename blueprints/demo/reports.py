@@ -1,6 +1,8 @@
 """Hazard reports (随手拍) of the last weeks for the demo enterprise, made and answered
 through the same services as the pages: rewards paid, approved and waiting for the
-director, a duplicate, a declined one, and two waiting for an answer (one late)."""
+director, a duplicate, a declined one, and two waiting for an answer (one late); and from
+the public link (its poster's), one accepted with its reward approved for the anonymous
+sender to claim and one waiting, which left a phone number for the safety director."""
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -71,7 +73,32 @@ def load_reports(enterprise: Enterprise) -> None:
                 _close(hazards_made[-1], officer, director, answered)
                 with clock.frozen(answered + timedelta(days=6)):
                     reporting.pay(reward, officer)
+    _public_reports(enterprise, officer, director, now)
     db.session.flush()
+
+
+# days ago, place, description, contact, accepted
+PUBLIC = [(4, "厂区北门外围墙", "围墙外的排水沟有刺鼻气味，颜色发黄", "", True),
+          (1, "食堂后门", "消防通道被货车堵住", "13900000099", False)]
+
+
+def _public_reports(enterprise, officer, director, now) -> None:
+    reporting.public_code_of(enterprise.id)
+    for days, place, description, contact, accepted in PUBLIC:
+        sent = now - timedelta(days=days)
+        with clock.frozen(sent):
+            report, _receipt = reporting.submit_public(enterprise, reporting.PublicInput(
+                kind="environment", description=description, location=place, contact=contact),
+                f"demo-{days}")
+        if accepted:
+            with clock.frozen(sent + timedelta(hours=3)):
+                department = db.session.scalar(select(RiskPoint.department_id).where(
+                    RiskPoint.enterprise_id == enterprise.id, RiskPoint.code == "FX-001"))
+                reporting.accept(report, officer, reporting.Acceptance(description, department))
+            with clock.frozen(sent + timedelta(days=1)):
+                reward = report.reward
+                reporting.decide(reward, director, reporting.Decision(reward.proposed_amount,
+                                                                      reward.proposed_points))
 
 
 def _close(hazard, officer, director, start) -> None:

@@ -118,11 +118,17 @@ def prepare_uploads() -> None:
     file, so that storing it later in the write transaction is only a file write and an
     insert. A file that is no photo is refused later, where the form can say so. Only for
     a signed-in session or remember-me cookie (their signatures checked, not the
-    database): nobody makes the server decode images before logging in."""
-    if not _signed_in():
-        return
+    database): nobody makes the server decode images before logging in (the public report
+    form prepares its own few, once its rate limits have let the sender through)."""
+    if _signed_in():
+        prepare_files(request.files.values())
+
+
+def prepare_files(uploads) -> None:
+    """Prepares these uploads for save_photo() (see prepare_uploads); a public form calls it
+    itself, for as many files as it takes, before its write transaction."""
     prepared = g.setdefault("prepared_photos", {})
-    for upload in request.files.values():
+    for upload in uploads:
         if not upload.filename:
             continue
         data = upload.stream.read(MAX_UPLOAD_BYTES + 1)

@@ -89,3 +89,20 @@ class SettingsForm(FlaskForm):
     decision_working_days = IntegerField(_l("Decide a reward within (working days)"),
                                          validators=[InputRequired(_REQUIRED)],
                                          render_kw={"inputmode": "numeric"})
+
+
+class PublicReportForm(FlaskForm):
+    kind = RadioField(_l("What is it?"), choices=ReportKind.choices(), validate_choice=False)
+    photo = MultipleFileField(_l("Photo"))
+    description = TextAreaField(_l("What is wrong? (a few words, or speak)"),
+                                validators=[Optional(), Length(max=2000)])
+    location = StringField(_l("Where is it?"), validators=[Optional(), Length(max=200)])
+    contact = StringField(_l("How to reach you (optional: phone or WeChat)"),
+                          description=_l("Only the safety director sees it. You may leave it empty."),
+                          validators=[Optional(), Length(max=100)])
+    # Never shown to people (see the template): a bot that fills in every field fills it.
+    website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=200)])
+
+
+class ReceiptForm(FlaskForm):
+    receipt = StringField(_l("Receipt code"), validators=[InputRequired(_REQUIRED), Length(max=20)])

@@ -37,8 +37,13 @@ class ReportState(LabelledEnum):
 
 class Report(db.Model):
     """A report as it arrived, and the one answer it got. The reporter is a colleague
-    (reporter_id); the hazard is the one it became or duplicates."""
-    __table_args__ = (Index("ix_report_enterprise_state", "enterprise_id", "state", "received_at"),)
+    (reporter_id), or for a public report nobody: then it keeps the optional contact (the
+    safety director's alone), the digest of its receipt code, and a keyed digest of the
+    sender's address, by which the public form is rate-limited without keeping the address.
+    The hazard is the one it became or duplicates."""
+    __table_args__ = (Index("ix_report_enterprise_state", "enterprise_id", "state", "received_at"),
+                      Index("ix_report_address_received", "address_digest", "received_at"),
+                      Index("ix_report_enterprise_public", "enterprise_id", "reporter_id", "received_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = enterprise_fk()
     client_uuid: Mapped[str | None] = client_uuid()
@@ -56,6 +61,9 @@ class Report(db.Model):
     hazard_id: Mapped[int | None] = mapped_column(ForeignKey("hazard.id"), index=True)
     # Why it was declined, or a note on the duplicate: the reporter reads it.
     answer: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(String(100), default="")
+    receipt_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    address_digest: Mapped[str | None] = mapped_column(String(64))
 
     risk_point: Mapped[RiskPoint | None] = relationship()
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
@@ -90,6 +98,8 @@ class ReportingSettings(db.Model):
     general_points: Mapped[int] = mapped_column(default=10)
     major_amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("3000"))
     major_points: Mapped[int] = mapped_column(default=100)
+    # The public report link's code (its poster's QR); a new one retires the old posters.
+    public_code: Mapped[str | None] = mapped_column(String(16), unique=True)
 
     def rate(self, grade: HazardGrade) -> tuple[Decimal, int]:
         if grade == HazardGrade.MAJOR:

@@ -33,6 +33,8 @@ REPORT_RULES: dict[str, Rule] = {
     "view": Rule(anyone, always),
     "answer": Rule(_triager, lambda r: r.state == ReportState.RECEIVED,
                    _l("This report has been answered already.")),
+    # A public reporter's contact, if they left one: the safety director's alone.
+    "see_contact": Rule(_director, lambda r: r.reporter_id is None),
 }
 
 

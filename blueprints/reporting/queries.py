@@ -114,6 +114,32 @@ def overdue_decisions(enterprise_id: int, today: date) -> list[Reward]:
 
 
 @dataclass
+class Leader:
+    rank: int
+    user: User
+    points: int
+    rewards: int
+
+
+def leaderboard(enterprise_id: int, since: datetime, until: datetime, limit: int = 30) -> list[Leader]:
+    """The colleagues with the most reward points decided in [since, until), equal points
+    sharing a rank; public reporters are never on it."""
+    points = func.sum(Reward.points)
+    rows = db.session.execute(select(Reward.reporter_id, points, func.count(Reward.id)).where(
+        Reward.enterprise_id == enterprise_id, Reward.reporter_id.is_not(None),
+        Reward.state.in_([RewardState.APPROVED, RewardState.PAID]),
+        Reward.decided_at >= since, Reward.decided_at < until)
+        .group_by(Reward.reporter_id).order_by(points.desc(), Reward.reporter_id).limit(limit)).all()
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r[0] for r in rows])))}
+    board, rank = [], 0
+    for n, (user_id, total, count) in enumerate(rows, 1):
+        if not board or total < board[-1].points:
+            rank = n
+        board.append(Leader(rank, people[user_id], total, count))
+    return board
+
+
+@dataclass
 class Waiting:
     reports: int = 0
     late: int = 0

@@ -1,14 +1,16 @@
 """The report pages: 随手拍 and the reporter's own list, the safety staff's queue with its
 three answers, and the rewards (decide, pay, the scale)."""
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from blueprints.common import refusal
-from blueprints.common.access import get_owned, roles_required
+from blueprints.common import clock, qr, refusal
+from blueprints.common import ledger as common_ledger
+from blueprints.common.access import get_owned, public, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id, page_number
 from blueprints.common.permissions import can, check
@@ -16,9 +18,10 @@ from blueprints.common.refusal import Refused
 from blueprints.common.web import commit, render, save
 from blueprints.hazards.models import Hazard
 from blueprints.org.models import Department, Role
-from blueprints.reporting import forms, queries, services
+from blueprints.photos.services import prepare_files
+from blueprints.reporting import forms, ledger, queries, services
 from blueprints.reporting.models import Report, ReportKind, Reward, RewardState
-from blueprints.reporting.permissions import OVERSEERS
+from blueprints.reporting.permissions import OVERSEERS, TRIAGERS
 from blueprints.risk_points.models import RiskPoint
 
 bp = Blueprint("reporting", __name__)
@@ -52,7 +55,7 @@ def new():
         kind=form.kind.data or "", description=form.description.data or "",
         risk_point_id=optional_id(form.risk_point_id.data), location=form.location.data or "",
         client_uuid=form.client_uuid.data or None),
-        lambda: services.store_photos(request.files, current_user)))
+        lambda: services.store_photos(request.files, current_user.enterprise_id, current_user)))
     if report:
         flash(_("Report sent. Thank you: you can follow it here."), "success")
         return redirect(url_for("reporting.detail", report_id=report.id))
@@ -75,6 +78,7 @@ def detail(report_id):
     return render_template("reporting/detail.html", report=report, steps=queries.progress(report),
                            late=queries.is_late(report),
                            may_answer=can(current_user, "answer", report),
+                           show_contact=can(current_user, "see_contact", report),
                            see_hazard=report.hazard is not None and can(current_user, "view", report.hazard),
                            see_reward=report.reward is not None and can(current_user, "view", report.reward))
 
@@ -88,11 +92,12 @@ def review():
     page = db.paginate(queries.for_review(current_user, answered), per_page=queries.PER_PAGE,
                        error_out=False, page=request.args.get("page", 1, type=page_number))
     return render("reporting/review.html", "reporting/_review_rows.html", page=page, answered=answered,
-                  is_late=queries.is_late)
+                  is_late=queries.is_late, may_poster=current_user.has_role(*TRIAGERS))
 
 
 def _answer_page(report, form, template, **context):
-    return render_template(template, report=report, form=form, **context), refusal.status()
+    return render_template(template, report=report, form=form,
+                           show_contact=can(current_user, "see_contact", report), **context), refusal.status()
 
 
 def _answered(message):
@@ -194,7 +199,7 @@ def reward(reward_id):
 def pay(reward_id):
     row = _seen(Reward, reward_id)
     try:
-        commit(lambda: services.pay(row, current_user))
+        commit(lambda: services.pay(row, current_user, request.form.get("receipt", "")))
     except Refused as refused:
         return refusal.error_page(refused)
     flash(_("Marked paid."), "success")
@@ -211,3 +216,126 @@ def scale():
         flash(_("Saved."), "success")
         return redirect(url_for("reporting.scale"))
     return render_template("reporting/scale.html", form=form), refusal.status()
+
+
+# --- the reward ledger and the monthly points --------------------------------------------------
+
+@bp.route("/rewards/ledger")
+@roles_required(*OVERSEERS)
+def reward_ledger():
+    """奖励台账: the rewards of the reports accepted in a period (this year so far unless
+    chosen) and the monthly totals per department; printed, or in Excel."""
+    chosen = common_ledger.period(queries.local_today(current_user.enterprise))
+    sheets, rows = ledger.period(current_user, chosen.start, chosen.end)
+    return common_ledger.respond(_("Reward ledger"), f"{_('Reward ledger')} {chosen.start}_{chosen.end}",
+                                 sheets, {0: [url_for("reporting.reward", reward_id=r.id) for r in rows]},
+                                 period=chosen, signature=_("Safety director (signature)"))
+
+
+def _month(value: str) -> date:
+    """type= for ?month=YYYY-MM, in the years people enter."""
+    day = datetime.strptime(value, "%Y-%m").date()
+    if not clock.EARLIEST.year <= day.year < clock.LATEST.year:
+        raise ValueError(value)
+    return day
+
+
+@bp.route("/rewards/leaderboard")
+def leaderboard():
+    """The month's points (colleagues only, never public reporters), for everyone."""
+    today = queries.local_today(current_user.enterprise)
+    month = request.args.get("month", type=_month) or today.replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    local = common_ledger.LocalTime(current_user.enterprise.timezone)
+    since, until = local.bounds(month, following - timedelta(days=1))
+    return render_template("reporting/leaderboard.html", month=month,
+                           board=queries.leaderboard(current_user.enterprise_id, since, until),
+                           previous=(month - timedelta(days=1)).replace(day=1),
+                           following=following if following <= today else None)
+
+
+# --- the public channel: anyone, without a login ----------------------------------------------
+
+RECEIPT = "public_receipt"   # the session's last receipt: its page can be reloaded
+
+
+def _public_enterprise(code: str):
+    enterprise = services.enterprise_of_code(code)
+    if enterprise is None:
+        abort(404)
+    return enterprise
+
+
+@bp.route("/p/<code>", methods=["GET", "POST"])
+@public
+def public_form(code):
+    """The poster's QR code opens this: a photo, a few words, the place, optionally a way to
+    reach the sender. Guarded: a honeypot, rate limits per sender and per enterprise
+    (checked before any photo is decoded, and again in the write), photo checks."""
+    enterprise = _public_enterprise(code)
+    form = forms.PublicReportForm()
+    if form.validate_on_submit():
+        data = services.PublicInput(kind=form.kind.data or "", description=form.description.data or "",
+                                    location=form.location.data or "", contact=form.contact.data or "",
+                                    honeypot=form.website.data or "")
+        try:
+            services.check_public(enterprise, data, request.remote_addr)
+            uploads = services.photo_uploads(request.files, services.PUBLIC_MAX_PHOTOS)
+            db.session.commit()  # nothing written: SQLite's write lock is let go while photos decode
+            prepare_files(uploads)
+            report, receipt = commit(lambda: services.submit_public(
+                enterprise, data, request.remote_addr, lambda: services.store_photos(
+                    request.files, enterprise.id, None, services.PUBLIC_MAX_PHOTOS)))
+        except Refused as refused:
+            db.session.rollback()
+            refusal.show(form, refused)
+        else:
+            session[RECEIPT] = {"code": code, "report_id": report.id, "receipt": receipt}
+            return redirect(url_for("reporting.public_receipt", code=code))
+    return render_template("reporting/public_form.html", form=form, enterprise=enterprise,
+                           kinds=list(ReportKind), code=code), refusal.status()
+
+
+@bp.route("/p/<code>/receipt")
+@public
+def public_receipt(code):
+    enterprise = _public_enterprise(code)
+    given = session.get(RECEIPT)
+    if not given or given.get("code") != code:
+        return redirect(url_for("reporting.public_status", code=code))
+    return render_template("reporting/public_receipt.html", enterprise=enterprise, code=code,
+                           receipt=given["receipt"])
+
+
+@bp.route("/p/<code>/status", methods=["GET", "POST"])
+@public
+def public_status(code):
+    """The outcome of one report, by its receipt code (sent in the form, not in the address)."""
+    enterprise = _public_enterprise(code)
+    form = forms.ReceiptForm()
+    report = None
+    if form.validate_on_submit():
+        report = services.by_receipt(enterprise, form.receipt.data)
+        if report is None:
+            refusal.show(form, Refused(_("No report of %(name)s has this receipt code.",
+                                         name=enterprise.name), "receipt", status=404))
+    return render_template("reporting/public_status.html", enterprise=enterprise, code=code, form=form,
+                           report=report, steps=queries.progress(report) if report else []), refusal.status()
+
+
+@bp.route("/reports/poster", methods=["GET", "POST"])
+@roles_required(*TRIAGERS)
+def poster():
+    """The poster for gates, canteens and contractor areas: the public link's QR code. The
+    link is made (POST) the first time; a new one retires the old posters, as when abused."""
+    if request.method == "POST":
+        had_one = services.settings_for(current_user.enterprise_id).public_code is not None
+        commit(lambda: services.new_public_code(current_user.enterprise_id, current_user))
+        if had_one:
+            flash(_("A new link is made: print the poster again; the old posters no longer work."), "success")
+        return redirect(url_for("reporting.poster"))
+    code = services.settings_for(current_user.enterprise_id).public_code
+    link = qr.public_link("reporting.public_form", code=code) if code else None
+    return render_template("reporting/poster.html", link=link,
+                           qr_image=qr.qr_data_uri(link) if link else None,
+                           address_from_request=qr.address_from_request())

@@ -1,13 +1,17 @@
 """Reports and rewards step by step: each checks, changes and flushes; the caller commits.
 A report is answered once (accepted, duplicate, declined); a reward is proposed when its
 report is accepted, decided once by the safety director and paid once."""
+import hashlib
+import hmac
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blueprints.common import audit, clock
 from blueprints.common.extensions import db
@@ -133,19 +137,151 @@ def submit(reporter: User, data: ReportInput, save_photos: Callable[[], list[int
                     answer_due_at=now + timedelta(hours=settings_for(reporter.enterprise_id).answer_hours))
     db.session.add(report)
     db.session.flush()
+    _add_photos(report, photo_ids)
+    return report
+
+
+def _add_photos(report: Report, photo_ids: list[int]) -> None:
     for position, photo_id in enumerate(photo_ids):
         db.session.add(ReportPhoto(enterprise_id=report.enterprise_id, report_id=report.id,
                                    photo_id=photo_id, position=position))
     db.session.flush()
-    return report
 
 
-def store_photos(files, uploader: User) -> list[int]:
-    """The photos of a report form (several under the name "photo"), stored; their ids."""
+def photo_uploads(files, most: int = MAX_PHOTOS) -> list:
+    """The chosen files of a report form (several under the name "photo"), at most `most`."""
     uploads = [upload for upload in files.getlist("photo") if upload.filename]
-    if len(uploads) > MAX_PHOTOS:
-        raise Refused(_l("At most %(count)s photos.", count=MAX_PHOTOS), "photo")
-    return [save_upload(upload, uploader.enterprise_id, uploader.id).id for upload in uploads]
+    if len(uploads) > most:
+        raise Refused(_l("At most %(count)s photos.", count=most), "photo")
+    return uploads
+
+
+def store_photos(files, enterprise_id: int, uploader: User | None, most: int = MAX_PHOTOS) -> list[int]:
+    """The photos of a report form, stored; their ids."""
+    return [save_upload(upload, enterprise_id, uploader.id if uploader else None).id
+            for upload in photo_uploads(files, most)]
+
+
+# --- the public channel ------------------------------------------------------------------
+
+PUBLIC_MAX_PHOTOS = 3
+# Stored public reports from one address, per window; and per enterprise per day.
+PER_ADDRESS = ((timedelta(hours=1), 5), (timedelta(days=1), 20))
+PER_ENTERPRISE_DAY = 100
+TOO_MANY = _l("Too many reports have been sent from here. Please try again later, or tell the "
+              "enterprise's safety staff in person.")
+# Receipt codes: no 0/O, 1/I/L to misread; 31**10 codes, beyond guessing.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+RECEIPT_LENGTH = 10
+
+
+def public_code_of(enterprise_id: int) -> str:
+    """The enterprise's public report code, made on first use."""
+    row = settings_for(enterprise_id)
+    if row.public_code is None:
+        row.public_code = secrets.token_urlsafe(9)
+        db.session.add(row)
+        db.session.flush()
+    return row.public_code
+
+
+def new_public_code(enterprise_id: int, actor: User) -> str:
+    """A new link for the posters (the old link, and its posters, stop working), audited."""
+    row = settings_for(enterprise_id)
+    row.public_code = secrets.token_urlsafe(9)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(enterprise_id, actor.id, "public_report_link.renewed", row)
+    return row.public_code
+
+
+def enterprise_of_code(code: str) -> Enterprise | None:
+    row = db.session.scalar(select(ReportingSettings).where(ReportingSettings.public_code == code))
+    return db.session.get(Enterprise, row.enterprise_id) if row else None
+
+
+def address_digest(address: str | None) -> str:
+    """A keyed digest of the sender's address: it counts their reports, and tells nobody
+    who they are."""
+    key = str(current_app.secret_key).encode()
+    return hmac.new(key, (address or "").encode(), hashlib.sha256).hexdigest()
+
+
+def receipt_digest(code: str) -> str:
+    """Typed as printed or not: case, spaces and dashes do not matter."""
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return hashlib.sha256(cleaned.encode()).hexdigest()
+
+
+def check_public_limits(enterprise: Enterprise, address: str | None) -> None:
+    """Refuses (429) an address that sent its share, or an enterprise flooded today."""
+    now = clock.now()
+    digest = address_digest(address)
+    for window, most in PER_ADDRESS:
+        sent = db.session.scalar(select(func.count(Report.id)).where(
+            Report.address_digest == digest, Report.received_at >= now - window))
+        if sent >= most:
+            raise Refused(TOO_MANY, status=429)
+    today = db.session.scalar(select(func.count(Report.id)).where(
+        Report.enterprise_id == enterprise.id, Report.reporter_id.is_(None),
+        Report.received_at >= now - timedelta(days=1)))
+    if today >= PER_ENTERPRISE_DAY:
+        raise Refused(TOO_MANY, status=429)
+
+
+@dataclass
+class PublicInput:
+    kind: str
+    description: str = ""
+    location: str = ""
+    contact: str = ""
+    honeypot: str = ""      # a field people never see; a bot fills it in
+
+
+def check_public(enterprise: Enterprise, data: PublicInput, address: str | None) -> ReportKind:
+    """Everything but the photos: a filled honeypot, bad choices, a sender past the limits
+    are refused before any photo is decoded."""
+    if data.honeypot.strip():
+        raise Refused(_l("This report could not be accepted."))
+    errors = {}
+    kind = ReportKind.lookup(data.kind)
+    if kind is None:
+        errors["kind"] = _l("Choose what kind of thing it is.")
+    if not (data.location or "").strip():
+        errors["location"] = _l("Say where it is.")
+    if errors:
+        raise Refused.many(errors)
+    check_public_limits(enterprise, address)
+    return kind
+
+
+def submit_public(enterprise: Enterprise, data: PublicInput, address: str | None,
+                  save_photos: Callable[[], list[int]] = list) -> tuple[Report, str]:
+    """A report from anyone, without a login: what kind, a photo or words, the place,
+    optionally a way to reach them. Refused with nothing stored (check_public), or the
+    report and its receipt code, shown once to the sender (only its digest is kept)."""
+    kind = check_public(enterprise, data, address)
+    photo_ids = save_photos()
+    description = (data.description or "").strip()
+    if not photo_ids and not description:
+        raise Refused(_l("Take a photo or say in a few words what is wrong."), "description")
+    receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    now = clock.now()
+    report = Report(enterprise_id=enterprise.id, kind=kind, description=description,
+                    location=data.location.strip(), contact=(data.contact or "").strip(), found_at=now,
+                    received_at=now,
+                    answer_due_at=now + timedelta(hours=settings_for(enterprise.id).answer_hours),
+                    receipt_digest=receipt_digest(receipt), address_digest=address_digest(address))
+    db.session.add(report)
+    db.session.flush()
+    _add_photos(report, photo_ids)
+    return report, receipt
+
+
+def by_receipt(enterprise: Enterprise, code: str) -> Report | None:
+    """The one public report this receipt code was given for, in this enterprise."""
+    report = db.session.scalar(select(Report).where(Report.receipt_digest == receipt_digest(code)))
+    return report if report is not None and report.enterprise_id == enterprise.id else None
 
 
 def _answered(report: Report, actor: User, state: ReportState, answer: str = "",
@@ -276,8 +412,11 @@ def decide(reward: Reward, actor: User, data: Decision) -> Reward:
     return reward
 
 
-def pay(reward: Reward, actor: User) -> Reward:
+def pay(reward: Reward, actor: User, receipt: str = "") -> Reward:
+    """Marked paid; an anonymous reporter claims with the receipt code they were given."""
     check(actor, "pay", reward)
+    if reward.reporter_id is None and receipt_digest(receipt) != reward.report.receipt_digest:
+        raise Refused(_l("This is not the receipt code of this report."), "receipt")
     reward.state, reward.paid_by_id, reward.paid_at = RewardState.PAID, actor.id, clock.now()
     db.session.flush()
     audit.record(reward.enterprise_id, actor.id, "reward.paid", reward, total=str(reward.total))

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.briefings.queries import OVERSEERS
-from blueprints.common import refusal
+from blueprints.common import qr, refusal
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import row_id
@@ -12,7 +12,7 @@ from blueprints.common.web import render
 from blueprints.inspections import due
 from blueprints.org import services as org_services
 from blueprints.org.models import ScoringMethod, User
-from blueprints.risk_points import forms, grading, labels, services
+from blueprints.risk_points import forms, grading, services
 from blueprints.risk_points.models import CheckLevel, Frequency, Grade, RiskPoint
 
 bp = Blueprint("risk_points", __name__)
@@ -199,6 +199,10 @@ def edit_checklist(point_id):
 
 # --- QR codes and labels --------------------------------------------------------------------
 
+def _scan_link(token: str) -> str:
+    return qr.public_link("inspections.scan", token=token)
+
+
 @bp.route("/points/<int:point_id>/qr.png")
 @label_keepers_only
 def qr_png(point_id):
@@ -206,7 +210,7 @@ def qr_png(point_id):
     point = get_owned(RiskPoint, point_id)
     if point.current_token is None:
         return Response(status=404)
-    response = Response(labels.qr_png(labels.scan_link(point.current_token.token)),
+    response = Response(qr.qr_png(_scan_link(point.current_token.token)),
                         mimetype="image/png")
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -217,10 +221,10 @@ def qr_png(point_id):
 def label_sheet():
     points = services.points_by_ids(current_user.enterprise_id,
                                     request.args.getlist("ids", type=row_id))
-    sheet = [(p, labels.qr_data_uri(labels.scan_link(p.current_token.token)))
+    sheet = [(p, qr.qr_data_uri(_scan_link(p.current_token.token)))
              for p in points if p.current_token]
     return render_template("risk_points/labels.html", sheet=sheet,
-                           address_from_request=labels.address_from_request())
+                           address_from_request=qr.address_from_request())
 
 
 @bp.route("/points/<int:point_id>/rotate", methods=["GET", "POST"])

@@ -13,7 +13,8 @@ VENDORED = {"htmx": "vendor/htmx-2.0.11.min.js", "jsqr": "vendor/jsQR-1.4.0.min.
 
 # The files under static/ that every page may need offline. A name missing on the server
 # makes the worker's install fail, and with it offline support: tests/test_app_shell.py.
-SHELL = ("css/app.css", VENDORED["htmx"], "js/offline-store.js", "js/offline.js", "js/scanner.js",
+SHELL = ("css/app.css", VENDORED["htmx"], "js/photo-shrink.js", "js/offline-store.js", "js/offline.js",
+         "js/scanner.js",
          VENDORED["jsqr"], VENDORED["icons"], "icons/icon-192.png", "icons/icon-512.png",
          "icons/icon-maskable-512.png", "manifest.webmanifest",
          # The leader's briefing screen: its code is drawn where the briefing has no signal.

@@ -178,7 +178,8 @@ def _report(sub: Submission) -> Outcome:
         kind=sub.fields.get("kind", ""), description=sub.fields.get("description", "")[:2000],
         risk_point_id=optional_id(sub.fields.get("risk_point_id")),
         location=sub.fields.get("location", "")[:200], client_uuid=sub.client_uuid,
-        found_at=sub.done_at), lambda: reporting.store_photos(sub.files, sub.user))
+        found_at=sub.done_at),
+        lambda: reporting.store_photos(sub.files, sub.user.enterprise_id, sub.user))
     return Outcome(report.id, url_for("reporting.detail", report_id=report.id))
 
 

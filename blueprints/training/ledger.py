@@ -2,16 +2,15 @@
 attendance and results, and the spot tests of that period; each session's people; each
 person's whole record. Each ledger is defined once, as sheets of columns and rows, which
 the printed page and the Excel download both show (common/excel.py)."""
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from blueprints.common import clock
 from blueprints.common.excel import Column, Sheet
 from blueprints.common.extensions import db
+from blueprints.common.ledger import LocalTime
 from blueprints.common.permissions import TABLES
 from blueprints.org.models import User
 from blueprints.training import certificates, queries, spot_tests
@@ -20,22 +19,6 @@ from blueprints.training.models import Audience, LessonSession, SpotTest, Traine
 PASSED = _l("Passed")
 NOT_PASSED = _l("Not passed")
 WAIVED = _l("Waived")
-
-
-class LocalTime:
-    """Stored times (naive UTC) as the enterprise's wall clock, naive, for the sheets."""
-
-    def __init__(self, tz_name: str):
-        self.tz_name = tz_name
-
-    def __call__(self, moment: datetime | None) -> datetime | None:
-        return clock.to_local(moment, self.tz_name).replace(tzinfo=None) if moment else None
-
-    def bounds(self, start: date, end: date) -> tuple[datetime, datetime]:
-        """The UTC moments of the first local day's start and the day after the last's."""
-        zone = ZoneInfo(self.tz_name)
-        return tuple(clock.to_utc(datetime.combine(day, time(), tzinfo=zone))
-                     for day in (start, end + timedelta(days=1)))
 
 
 def _result(trainee: Trainee):

@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from blueprints.common import clock, excel, refusal
+from blueprints.common import clock, refusal
+from blueprints.common import ledger as common_ledger
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
-from blueprints.common.inputs import iso_day, optional_id, page_number
+from blueprints.common.inputs import optional_id, page_number
 from blueprints.common.permissions import can
 from blueprints.common.refusal import Refused
 from blueprints.common.web import is_htmx, render
@@ -445,38 +446,26 @@ def person(user_id):
 
 # --- the training ledger (培训台账): printed, or in Excel
 
-def _ledger(title, filename: str, sheets: list, links: dict | None = None, **page):
-    """The ledger's page (printable), or with ?format=xlsx its Excel download."""
-    if request.args.get("format") == "xlsx":
-        return excel.download(f"{filename}.xlsx", sheets)
-    return render_template("training/ledger.html", title=title, sheets=sheets, links=links or {},
-                           xlsx_url=url_for(request.endpoint, **request.view_args,
-                                            **request.args.to_dict(), format="xlsx"), **page)
-
-
 @bp.route("/ledger")
 @roles_required(*OVERSEERS)
 def period_ledger():
     """The sessions of a period (this year so far unless chosen) and its spot tests."""
-    today = queries.local_today(current_user)
-    start = request.args.get("from", type=iso_day) or today.replace(month=1, day=1)
-    end = request.args.get("to", type=iso_day) or today
-    swapped = start > end
-    if swapped:
-        start, end = end, start
+    chosen = common_ledger.period(queries.local_today(current_user))
+    start, end = chosen.start, chosen.end
     sessions = ledger.sessions_between(current_user, start, end)
-    return _ledger(_("Training ledger"), f"{_('Training ledger')} {start}_{end}",
-                   ledger.period(current_user, start, end, sessions),
-                   {0: [url_for("training.session_ledger", session_id=s.id) for s in sessions]},
-                   start=start, end=end, swapped=swapped)
+    return common_ledger.respond(_("Training ledger"), f"{_('Training ledger')} {start}_{end}",
+                                 ledger.period(current_user, start, end, sessions),
+                                 {0: [url_for("training.session_ledger", session_id=s.id) for s in sessions]},
+                                 period=chosen)
 
 
 @bp.route("/sessions/<int:session_id>/ledger")
 def session_ledger(session_id):
     """One session's people: attendance, attempts, result."""
     row = _seen(LessonSession, session_id)
-    return _ledger(row.version.title, f"{_('Training ledger')} {row.held_on} {row.version.title}",
-                   ledger.of_session(current_user, row), session=row)
+    return common_ledger.respond(row.version.title,
+                                 f"{_('Training ledger')} {row.held_on} {row.version.title}",
+                                 ledger.of_session(current_user, row), signature=_("Taught by (signature)"))
 
 
 @bp.route("/people/<int:user_id>/ledger")
@@ -485,6 +474,6 @@ def person_ledger(user_id):
     who = get_owned(User, user_id)
     if not sees_record(current_user, who):
         abort(404)
-    return _ledger(_("Training record of %(name)s", name=who.name),
-                   f"{_('Training record')} {who.employee_no} {who.name}",
-                   ledger.of_person(current_user, who))
+    return common_ledger.respond(_("Training record of %(name)s", name=who.name),
+                                 f"{_('Training record')} {who.employee_no} {who.name}",
+                                 ledger.of_person(current_user, who))

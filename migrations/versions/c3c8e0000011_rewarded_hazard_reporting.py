@@ -1,8 +1,8 @@
-"""rewarded hazard reporting (issue 13): reports, their photos, reporting settings, rewards
+"""rewarded hazard reporting (issue 13): reports (public ones too), their photos, reporting settings, rewards
 
 Revision ID: c3c8e0000011
 Revises: c3c8e0000010
-Create Date: 2026-12-08 00:07:47.517305
+Create Date: 2026-12-08 00:28:53.952916
 
 """
 from alembic import op
@@ -27,9 +27,11 @@ def upgrade():
     sa.Column('general_points', sa.Integer(), nullable=False),
     sa.Column('major_amount', sa.Numeric(precision=10, scale=2), nullable=False),
     sa.Column('major_points', sa.Integer(), nullable=False),
+    sa.Column('public_code', sa.String(length=16), nullable=True),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_reporting_settings_enterprise_id_enterprise')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reporting_settings')),
-    sa.UniqueConstraint('enterprise_id', name=op.f('uq_reporting_settings_enterprise_id'))
+    sa.UniqueConstraint('enterprise_id', name=op.f('uq_reporting_settings_enterprise_id')),
+    sa.UniqueConstraint('public_code', name=op.f('uq_reporting_settings_public_code'))
     )
     op.create_table('report',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -48,16 +50,22 @@ def upgrade():
     sa.Column('answered_at', sa.DateTime(), nullable=True),
     sa.Column('hazard_id', sa.Integer(), nullable=True),
     sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('contact', sa.String(length=100), nullable=False),
+    sa.Column('receipt_digest', sa.String(length=64), nullable=True),
+    sa.Column('address_digest', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['answered_by_id'], ['user.id'], name=op.f('fk_report_answered_by_id_user')),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_report_enterprise_id_enterprise')),
     sa.ForeignKeyConstraint(['hazard_id'], ['hazard.id'], name=op.f('fk_report_hazard_id_hazard')),
     sa.ForeignKeyConstraint(['reporter_id'], ['user.id'], name=op.f('fk_report_reporter_id_user')),
     sa.ForeignKeyConstraint(['risk_point_id'], ['risk_point.id'], name=op.f('fk_report_risk_point_id_risk_point')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report')),
-    sa.UniqueConstraint('client_uuid', name=op.f('uq_report_client_uuid'))
+    sa.UniqueConstraint('client_uuid', name=op.f('uq_report_client_uuid')),
+    sa.UniqueConstraint('receipt_digest', name=op.f('uq_report_receipt_digest'))
     )
     with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index('ix_report_address_received', ['address_digest', 'received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index('ix_report_enterprise_public', ['enterprise_id', 'reporter_id', 'received_at'], unique=False)
         batch_op.create_index('ix_report_enterprise_state', ['enterprise_id', 'state', 'received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_hazard_id'), ['hazard_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_reporter_id'), ['reporter_id'], unique=False)
@@ -137,7 +145,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_reporter_id'))
         batch_op.drop_index(batch_op.f('ix_report_hazard_id'))
         batch_op.drop_index('ix_report_enterprise_state')
+        batch_op.drop_index('ix_report_enterprise_public')
         batch_op.drop_index(batch_op.f('ix_report_enterprise_id'))
+        batch_op.drop_index('ix_report_address_received')
 
     op.drop_table('report')
     op.drop_table('reporting_settings')

@@ -9,7 +9,7 @@
   if (!form) return;
   var pending = 0;
 
-  /* The one shrinking function (≤1600 px JPEG) lives in offline.js, shared with the outbox. */
+  /* The one shrinking function (≤1600 px JPEG) lives in photo-shrink.js, shared with the outbox. */
   function shrink(input) {
     var file = input.files && input.files[0];
     if (!file || !window.Zicha || typeof DataTransfer === "undefined") return;

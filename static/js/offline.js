@@ -1,6 +1,6 @@
 /* Offline support on every page: registers the service worker, offers a new version,
    shows the "离线" banner and the "待同步 N" count, queues <form data-outbox="KIND">
-   submissions in the outbox (photos shrunk first) and replays the outbox: on load, on
+   submissions in the outbox (photos shrunk first, by photo-shrink.js) and replays the outbox: on load, on
    'online', on a timer, by Background Sync, by the "立即同步" button and, while records
    wait, again after a short back-off. Forgets the user's kept pages at logout. */
 (function () {
@@ -12,28 +12,12 @@
   const fromCache = body.dataset.fromCache === '1';
   const strings = JSON.parse(document.getElementById('offline-strings').textContent);
   const $ = (id) => document.getElementById(id);
-  const MAX_SIDE = 1600;
   const SYNC_EVERY_MS = 60000;
   // After a failed try, while records wait: 2 s, doubling up to a minute.
   const RETRY_FIRST_MS = 2000;
   const RETRY_MAX_MS = 60000;
 
   const format = (text, values) => text.replace(/\{(\w+)\}/g, (_m, key) => values[key]);
-
-  /* ≤1600 px JPEG, EXIF orientation applied; a photo already small enough is kept. */
-  async function shrinkPhoto(file) {
-    if (!/^image\//.test(file.type)) return file;
-    const bitmap = await createImageBitmap(file, {imageOrientation: 'from-image'}).catch(() => null);
-    if (!bitmap) return file;
-    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-    if (scale === 1 && file.type === 'image/jpeg') return file;
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(bitmap.width * scale);
-    canvas.height = Math.round(bitmap.height * scale);
-    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8));
-    return blob ? new File([blob], file.name.replace(/\.\w+$/, '') + '.jpg', {type: 'image/jpeg'}) : file;
-  }
 
   // --- the banner and the count -------------------------------------------------------------
 
@@ -209,7 +193,7 @@
     for (const [name, value] of data) {
       if (name === 'csrf_token' || name === 'client_uuid') continue;  // a fresh token is fetched
       if (value instanceof File) {
-        if (value.size) files.push([name, await shrinkPhoto(value), value.name]);
+        if (value.size) files.push([name, await window.Zicha.shrinkPhoto(value), value.name]);
       } else {
         fields.push([name, value]);
       }
@@ -467,7 +451,7 @@
   ZichaStore.onChange(refresh);
   setInterval(() => { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
 
-  window.Zicha = Object.assign(window.Zicha || {}, {shrinkPhoto, sync});
+  window.Zicha = Object.assign(window.Zicha || {}, {sync});
   showConnection();
   fillOfflineScan();
   refresh();

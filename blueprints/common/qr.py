@@ -1,4 +1,5 @@
-"""QR codes of risk points: the link a label carries and its image."""
+"""QR codes printed for years (risk point labels, the public report poster): the absolute
+link they carry and its image."""
 import base64
 import io
 from urllib.parse import urlsplit, urlunsplit
@@ -9,10 +10,10 @@ from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.pil import PilImage
 
 
-def scan_link(token: str) -> str:
-    """The absolute scan address; PUBLIC_BASE_URL replaces the request's scheme and host
-    so that labels printed behind a proxy or on a laptop point at the real site."""
-    link = url_for("inspections.scan", token=token, _external=True)
+def public_link(endpoint: str, **values) -> str:
+    """The page's absolute address; PUBLIC_BASE_URL replaces the request's scheme and host
+    so that codes printed behind a proxy or on a laptop point at the real site."""
+    link = url_for(endpoint, **values, _external=True)
     base = current_app.config.get("PUBLIC_BASE_URL")
     if not base:
         return link
@@ -22,8 +23,8 @@ def scan_link(token: str) -> str:
 
 
 def address_from_request() -> str | None:
-    """The address labels take from the request, when PUBLIC_BASE_URL does not set it:
-    the printing admin is shown it, since a label carries it for years."""
+    """The address printed codes take from the request, when PUBLIC_BASE_URL does not set
+    it: whoever prints is shown it, since a printed code carries it for years."""
     if current_app.config.get("PUBLIC_BASE_URL"):
         return None
     return request.host_url.rstrip("/")

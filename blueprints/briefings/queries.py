@@ -63,7 +63,7 @@ def glance_slot(team: Team, enterprise: Enterprise, moment: datetime) -> schedul
 
 def local_day(enterprise: Enterprise, moment: datetime | None = None) -> date:
     """Today in the enterprise's time zone: a slot of another work day shows its date."""
-    return clock.to_local(moment or clock.now(), enterprise.timezone).date()
+    return clock.today(enterprise.timezone, moment)
 
 
 # Who sees today's briefings at a glance (the home's section and /briefings/today).

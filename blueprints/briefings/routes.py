@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints.briefings import close_form, forms, permissions, queries, services
 from blueprints.briefings.models import MIN_MINUTES, Briefing, BriefingStep, Presence, SignIn
 from blueprints.common import clock, refusal
-from blueprints.common.access import get_owned, roles_required
+from blueprints.common.access import get_owned, get_seen, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import iso_day, optional_id, page_number, row_id
 from blueprints.common.refusal import Refused
@@ -120,14 +120,6 @@ def signed(sign_in_id: int):
 
 # --- the records: one briefing and its notes, the history; the templates
 
-def _seen(briefing_id: int) -> Briefing:
-    """The briefing, if the user may see it; another enterprise's or one he may not, 404 alike."""
-    briefing = get_owned(Briefing, briefing_id)
-    if not permissions.can(current_user, "view", briefing):
-        abort(404)
-    return briefing
-
-
 def _record(briefing: Briefing, refused: Refused | None = None):
     may_run = permissions.can(current_user, "close", briefing)
     return render_template(
@@ -142,12 +134,12 @@ def _record(briefing: Briefing, refused: Refused | None = None):
 def detail(briefing_id):
     """One briefing's record: running, who leads it; closed, everything the leader recorded,
     the sign-ins and how each was made, and the notes added since. It prints on one page."""
-    return _record(_seen(briefing_id))
+    return _record(get_seen(Briefing, briefing_id))
 
 
 @bp.route("/<int:briefing_id>/notes", methods=["POST"])
 def add_note(briefing_id):
-    briefing = _seen(briefing_id)
+    briefing = get_seen(Briefing, briefing_id)
     try:
         services.add_note(briefing, current_user, request.form.get("text", ""))
     except Refused as refused:

@@ -5,6 +5,7 @@ from flask import abort
 from flask_login import current_user
 
 from blueprints.common.extensions import db
+from blueprints.common.permissions import can
 
 
 def public(view):
@@ -26,6 +27,15 @@ def roles_required(*roles):
             return view(*args, **kwargs)
         return wrapped
     return decorator
+
+
+def get_seen(model, row_id):
+    """The row if the user may see it by its area's table (common.permissions); another
+    enterprise's, or one of his own enterprise he may not see, 404 alike."""
+    row = get_owned(model, row_id)
+    if not can(current_user, "view", row):
+        abort(404)
+    return row
 
 
 def get_owned(model, row_id):

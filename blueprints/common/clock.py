@@ -4,7 +4,7 @@ Times in the database are naive UTC; an enterprise's time zone turns them
 into local days and shifts (see blueprints/inspections/due.py).
 """
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
@@ -41,6 +41,11 @@ def frozen(moment: datetime):
 def to_local(moment: datetime, tz_name: str) -> datetime:
     """Naive UTC -> aware local time in the enterprise's zone."""
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(tz_name))
+
+
+def today(tz_name: str, moment: datetime | None = None) -> date:
+    """The local day, in the zone, of now (or of a stored moment)."""
+    return to_local(moment or now(), tz_name).date()
 
 
 def to_utc(local_moment: datetime) -> datetime:

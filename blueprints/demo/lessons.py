@@ -59,7 +59,7 @@ def load_lessons(enterprise: Enterprise) -> None:
         select(User).where(User.enterprise_id == enterprise.id))}
     officer, principal = users["S002"], users["P001"]
     zone = ZoneInfo(enterprise.timezone)
-    holiday_day = _last_october_8(clock.to_local(clock.now(), enterprise.timezone).date())
+    holiday_day = _last_october_8(clock.today(enterprise.timezone))
     begins = clock.to_utc(datetime.combine(holiday_day, time(8, 30), tzinfo=zone))
     with clock.frozen(begins - timedelta(days=3)):
         holiday = services.save_lesson(enterprise.id, None, HOLIDAY, officer)

@@ -203,7 +203,7 @@ def _prepare_assign(hazard, form):
                                   grade=hazard.grade.label, days=days)
     if request.method == "GET":
         form.assignee_id.data = str(hazard.assignee_id or "")
-        today = clock.to_local(clock.now(), enterprise.timezone).date()
+        today = clock.today(enterprise.timezone)
         form.deadline.data = (clock.to_local(hazard.deadline, enterprise.timezone).date()
                               if hazard.deadline else today + timedelta(days=days))
 

@@ -362,7 +362,7 @@ def gaps(enterprise_id: int, points: list[RiskPoint] | None = None) -> list[Gap]
     if any(point.required_certificate for point in points):
         enterprise = db.session.get(Enterprise, enterprise_id)
         held = lesson_gate.held_certificates([u.id for u in checkers],
-                                             clock.to_local(clock.now(), enterprise.timezone).date())
+                                             clock.today(enterprise.timezone))
     found = []
     for point in points:
         levels = {level for level, _key, _items in point_units(point)}

@@ -237,7 +237,7 @@ def hazard_ladder(session: Session, hazard: Hazard, now: datetime,
         if now >= hazard.deadline + timedelta(hours=settings.director_after_hours):
             due.append(("overdue", version))
         if hazard.is_major and now >= hazard.deadline:
-            due.append(("major_overdue_daily", _local(now, enterprise).date().isoformat()))
+            due.append(("major_overdue_daily", clock.today(enterprise.timezone, now).isoformat()))
     # 当天直报 counts from the day it was judged major; a new judgement starts afresh.
     if hazard.is_major and not _reported_to_regulator(session, hazard):
         judged_day = _local(hazard.judged_major_at, enterprise).date()
@@ -360,7 +360,7 @@ def lesson_ladder(session: Session, enterprise: Enterprise, now: datetime) -> li
     the heads of those people's departments, during the day after: 不上第一课不开工 keeps
     them from work, and someone above must see to it. Not for older days (a first pass
     after an upgrade does not tell of every old session)."""
-    today = _local(now, enterprise).date()
+    today = clock.today(enterprise.timezone, now)
     alerts = []
     for lesson_session, pending in lessons.unpassed_sessions(enterprise.id, [today - timedelta(days=1)]):
         heads = [head for department_id in sorted({t.department_id for t in pending if t.department_id})
@@ -395,7 +395,7 @@ def certificate_ladder(session: Session, enterprise: Enterprise, now: datetime) 
     the holder's department head: he may no longer do what it allows. The occurrence is
     its last day, so each certificate is told once per rung; a renewal is a certificate
     of its own."""
-    today = _local(now, enterprise).date()
+    today = clock.today(enterprise.timezone, now)
     expiring, expired = certificates.lapsing(enterprise.id, today, enterprise.certificate_warning_days)
     staff = _users(session, enterprise.id, Role.SAFETY_OFFICER)
     above = staff + _users(session, enterprise.id, Role.SAFETY_DIRECTOR)
@@ -457,7 +457,7 @@ def report_ladder(session: Session, enterprise: Enterprise, now: datetime) -> li
         alerts.append(_report_alert(session, REPORT, report, REPORT_UNANSWERED, "",
                                     [u for u in staff if can(u, "answer", report)], body,
                                     _path("reporting.detail", report_id=report.id)))
-    today = _local(now, enterprise).date()
+    today = clock.today(enterprise.timezone, now)
     for reward in reports.overdue_decisions(enterprise.id, today):
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             body = _("%(hazard)s · proposed %(amount)s yuan · to be decided by %(day)s",

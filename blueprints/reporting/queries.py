@@ -18,10 +18,6 @@ from blueprints.reporting.permissions import REPORTS, REWARDS
 PER_PAGE = 20
 
 
-def local_today(enterprise) -> date:
-    return clock.to_local(clock.now(), enterprise.timezone).date()
-
-
 def _loaded(stmt):
     return stmt.options(selectinload(Report.photos), selectinload(Report.risk_point),
                         selectinload(Report.hazard), selectinload(Report.reward))
@@ -154,7 +150,7 @@ def waiting(user: User) -> Waiting:
     reports = db.session.execute(select(
         func.count(Report.id), func.count(case((Report.answer_due_at <= now, 1)))).where(
         Report.enterprise_id == user.enterprise_id, Report.state == ReportState.RECEIVED)).one()
-    today = local_today(user.enterprise)
+    today = clock.today(user.enterprise.timezone)
     rewards_ = db.session.execute(select(
         func.count(case((Reward.state == RewardState.PROPOSED, 1))),
         func.count(case(((Reward.state == RewardState.PROPOSED) & (Reward.decide_by < today), 1))),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from blueprints.common import clock, qr, refusal
 from blueprints.common import ledger as common_ledger
-from blueprints.common.access import get_owned, public, roles_required
+from blueprints.common.access import get_seen, public, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id, page_number
 from blueprints.common.permissions import can, check
@@ -25,14 +25,6 @@ from blueprints.reporting.permissions import OVERSEERS, TRIAGERS
 from blueprints.risk_points.models import RiskPoint
 
 bp = Blueprint("reporting", __name__)
-
-
-def _seen(model, row_id: int):
-    """The row if the user may see it; another enterprise's or one he may not, 404 alike."""
-    row = get_owned(model, row_id)
-    if not can(current_user, "view", row):
-        abort(404)
-    return row
 
 
 # --- 随手拍 ------------------------------------------------------------------------------
@@ -74,7 +66,7 @@ def mine():
 
 @bp.route("/reports/<int:report_id>")
 def detail(report_id):
-    report = _seen(Report, report_id)
+    report = get_seen(Report, report_id)
     return render_template("reporting/detail.html", report=report, steps=queries.progress(report),
                            late=queries.is_late(report),
                            may_answer=can(current_user, "answer", report),
@@ -108,7 +100,7 @@ def _answered(message):
 def _answerable(report_id):
     """The report, unless the table says it cannot be answered (by this user, or any more):
     then the page saying why."""
-    report = _seen(Report, report_id)
+    report = get_seen(Report, report_id)
     try:
         check(current_user, "answer", report)
     except Refused as refused:
@@ -171,7 +163,7 @@ def rewards():
     page = db.paginate(queries.rewards(current_user, state), per_page=queries.PER_PAGE, error_out=False,
                        page=request.args.get("page", 1, type=page_number))
     return render("reporting/rewards.html", "reporting/_reward_rows.html", page=page, state=state,
-                  states=list(RewardState), today=queries.local_today(current_user.enterprise),
+                  states=list(RewardState), today=clock.today(current_user.enterprise.timezone),
                   is_overdue=queries.is_overdue, may_scale=current_user.has_role(Role.SAFETY_DIRECTOR))
 
 
@@ -179,7 +171,7 @@ def rewards():
 def reward(reward_id):
     """The reward and, for the safety director, its decision (as proposed, changed or with
     a bonus); for the safety staff once approved, the button that marks it paid."""
-    row = _seen(Reward, reward_id)
+    row = get_seen(Reward, reward_id)
     form = forms.DecisionForm()
     if request.method == "GET":
         form.amount.data, form.points.data = row.proposed_amount, row.proposed_points
@@ -188,7 +180,7 @@ def reward(reward_id):
             reason=form.reason.data or ""))):
         flash(_("Reward decided."), "success")
         return redirect(url_for("reporting.reward", reward_id=row.id))
-    today = queries.local_today(current_user.enterprise)
+    today = clock.today(current_user.enterprise.timezone)
     return render_template("reporting/reward.html", reward=row, form=form,
                            overdue=queries.is_overdue(row, today),
                            may_decide=can(current_user, "decide", row),
@@ -197,7 +189,7 @@ def reward(reward_id):
 
 @bp.route("/rewards/<int:reward_id>/pay", methods=["POST"])
 def pay(reward_id):
-    row = _seen(Reward, reward_id)
+    row = get_seen(Reward, reward_id)
     try:
         commit(lambda: services.pay(row, current_user, request.form.get("receipt", "")))
     except Refused as refused:
@@ -225,7 +217,7 @@ def scale():
 def reward_ledger():
     """奖励台账: the rewards of the reports accepted in a period (this year so far unless
     chosen) and the monthly totals per department; printed, or in Excel."""
-    chosen = common_ledger.period(queries.local_today(current_user.enterprise))
+    chosen = common_ledger.period(clock.today(current_user.enterprise.timezone))
     sheets, rows = ledger.period(current_user, chosen.start, chosen.end)
     return common_ledger.respond(_("Reward ledger"), f"{_('Reward ledger')} {chosen.start}_{chosen.end}",
                                  sheets, {0: [url_for("reporting.reward", reward_id=r.id) for r in rows]},
@@ -243,7 +235,7 @@ def _month(value: str) -> date:
 @bp.route("/rewards/leaderboard")
 def leaderboard():
     """The month's points (colleagues only, never public reporters), for everyone."""
-    today = queries.local_today(current_user.enterprise)
+    today = clock.today(current_user.enterprise.timezone)
     month = request.args.get("month", type=_month) or today.replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
     local = common_ledger.LocalTime(current_user.enterprise.timezone)

@@ -72,8 +72,7 @@ def save_settings(enterprise_id: int, actor: User, scale: Scale) -> ReportingSet
     row = settings_for(enterprise_id)
     before = _scale_of(row)
     for name in SCALE_LIMITS:
-        value = getattr(scale, name)
-        setattr(row, name, value.quantize(CENT) if isinstance(value, Decimal) else value)
+        setattr(row, name, _in_cents(getattr(scale, name)))
     db.session.add(row)
     db.session.flush()
     audit.record(enterprise_id, actor.id, "reporting_settings.saved", row, before=before,
@@ -81,9 +80,13 @@ def save_settings(enterprise_id: int, actor: User, scale: Scale) -> ReportingSet
     return row
 
 
+def _in_cents(value):
+    """An amount of yuan to the cent (other numbers as they are)."""
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
+
+
 def _scale_of(row: ReportingSettings) -> dict[str, str]:
-    return {name: str(getattr(row, name).quantize(CENT) if isinstance(getattr(row, name), Decimal)
-                      else getattr(row, name)) for name in SCALE_LIMITS}
+    return {name: str(_in_cents(getattr(row, name))) for name in SCALE_LIMITS}
 
 
 # --- the report ------------------------------------------------------------------------
@@ -114,9 +117,7 @@ def submit(reporter: User, data: ReportInput, save_photos: Callable[[], list[int
             raise Refused(_l("This submission was already used for something else."))
         return earlier
     errors = {}
-    kind = ReportKind.lookup(data.kind)
-    if kind is None:
-        errors["kind"] = _l("Choose what kind of thing it is.")
+    kind = _kind(data.kind, errors)
     point = db.session.get(RiskPoint, data.risk_point_id) if data.risk_point_id else None
     if data.risk_point_id and (point is None or point.enterprise_id != reporter.enterprise_id):
         errors["risk_point_id"] = _CHOOSE
@@ -125,27 +126,34 @@ def submit(reporter: User, data: ReportInput, save_photos: Callable[[], list[int
         errors["location"] = _l("Say where it is: scan the point's code, choose a point or type the place.")
     if errors:
         raise Refused.many(errors)
-    photo_ids = save_photos()
-    description = (data.description or "").strip()
-    if not photo_ids and not description:
+    return _received(Report(
+        enterprise_id=reporter.enterprise_id, client_uuid=data.client_uuid, kind=kind,
+        description=(data.description or "").strip(), risk_point_id=point.id if point else None,
+        location=location, reporter_id=reporter.id, found_at=data.found_at), save_photos())
+
+
+def _kind(value: str, errors: dict) -> ReportKind | None:
+    kind = ReportKind.lookup(value)
+    if kind is None:
+        errors["kind"] = _l("Choose what kind of thing it is.")
+    return kind
+
+
+def _received(report: Report, photo_ids: list[int]) -> Report:
+    """The report (not yet in the session) stored with its photos, dated now with its answer
+    time; refused, storing nothing, when neither a photo nor words say what is wrong."""
+    if not photo_ids and not report.description:
         raise Refused(_l("Take a photo or say in a few words what is wrong."), "description")
     now = clock.now()
-    report = Report(enterprise_id=reporter.enterprise_id, client_uuid=data.client_uuid, kind=kind,
-                    description=description, risk_point_id=point.id if point else None,
-                    location=location, reporter_id=reporter.id, found_at=data.found_at or now,
-                    received_at=now,
-                    answer_due_at=now + timedelta(hours=settings_for(reporter.enterprise_id).answer_hours))
+    report.received_at, report.found_at = now, report.found_at or now
+    report.answer_due_at = now + timedelta(hours=settings_for(report.enterprise_id).answer_hours)
     db.session.add(report)
     db.session.flush()
-    _add_photos(report, photo_ids)
-    return report
-
-
-def _add_photos(report: Report, photo_ids: list[int]) -> None:
     for position, photo_id in enumerate(photo_ids):
         db.session.add(ReportPhoto(enterprise_id=report.enterprise_id, report_id=report.id,
                                    photo_id=photo_id, position=position))
     db.session.flush()
+    return report
 
 
 def photo_uploads(files, most: int = MAX_PHOTOS) -> list:
@@ -244,9 +252,7 @@ def check_public(enterprise: Enterprise, data: PublicInput, address: str | None)
     if data.honeypot.strip():
         raise Refused(_l("This report could not be accepted."))
     errors = {}
-    kind = ReportKind.lookup(data.kind)
-    if kind is None:
-        errors["kind"] = _l("Choose what kind of thing it is.")
+    kind = _kind(data.kind, errors)
     if not (data.location or "").strip():
         errors["location"] = _l("Say where it is.")
     if errors:
@@ -261,20 +267,11 @@ def submit_public(enterprise: Enterprise, data: PublicInput, address: str | None
     optionally a way to reach them. Refused with nothing stored (check_public), or the
     report and its receipt code, shown once to the sender (only its digest is kept)."""
     kind = check_public(enterprise, data, address)
-    photo_ids = save_photos()
-    description = (data.description or "").strip()
-    if not photo_ids and not description:
-        raise Refused(_l("Take a photo or say in a few words what is wrong."), "description")
     receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    now = clock.now()
-    report = Report(enterprise_id=enterprise.id, kind=kind, description=description,
-                    location=data.location.strip(), contact=(data.contact or "").strip(), found_at=now,
-                    received_at=now,
-                    answer_due_at=now + timedelta(hours=settings_for(enterprise.id).answer_hours),
-                    receipt_digest=receipt_digest(receipt), address_digest=address_digest(address))
-    db.session.add(report)
-    db.session.flush()
-    _add_photos(report, photo_ids)
+    report = _received(Report(
+        enterprise_id=enterprise.id, kind=kind, description=(data.description or "").strip(),
+        location=data.location.strip(), contact=(data.contact or "").strip(),
+        receipt_digest=receipt_digest(receipt), address_digest=address_digest(address)), save_photos())
     return report, receipt
 
 
@@ -345,8 +342,7 @@ def accept(report: Report, actor: User, data: Acceptance) -> Hazard:
 def _propose(report: Report, hazard: Hazard) -> Reward:
     settings = settings_for(report.enterprise_id)
     amount, points = settings.rate(hazard.grade)
-    enterprise = db.session.get(Enterprise, report.enterprise_id)
-    today = clock.to_local(clock.now(), enterprise.timezone).date()
+    today = clock.today(db.session.get(Enterprise, report.enterprise_id).timezone)
     reward = Reward(enterprise_id=report.enterprise_id, report_id=report.id, hazard_id=hazard.id,
                     reporter_id=report.reporter_id,
                     department_id=report.reporter.effective_department_id if report.reporter else None,
@@ -401,8 +397,8 @@ def decide(reward: Reward, actor: User, data: Decision) -> Reward:
     changed = data.amount != reward.proposed_amount or data.points != reward.proposed_points
     if (changed or data.bonus) and not reason:
         raise Refused(_l("Give the reason for changing the proposal or adding a bonus."), "reason")
-    reward.amount, reward.points, reward.reason = data.amount.quantize(CENT), data.points, reason
-    reward.bonus = data.bonus.quantize(CENT)
+    reward.amount, reward.points, reward.reason = _in_cents(data.amount), data.points, reason
+    reward.bonus = _in_cents(data.bonus)
     reward.state, reward.decided_by_id, reward.decided_at = RewardState.APPROVED, actor.id, clock.now()
     db.session.flush()
     audit.record(reward.enterprise_id, actor.id, "reward.decided", reward,

@@ -24,7 +24,7 @@ def holding_back(today: date):
 
 
 def local_today(user: User, moment: datetime | None = None) -> date:
-    return clock.to_local(moment or clock.now(), user.enterprise.timezone).date()
+    return clock.today(user.enterprise.timezone, moment)
 
 
 def held_back(user: User, moment: datetime | None = None) -> Trainee | None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from blueprints.common import clock, refusal
 from blueprints.common import ledger as common_ledger
-from blueprints.common.access import get_owned, roles_required
+from blueprints.common.access import get_owned, get_seen, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id, page_number
 from blueprints.common.permissions import can
@@ -46,14 +46,6 @@ from blueprints.training.permissions import EXAMINERS, KEEPERS, OVERSEERS, sees_
 bp = Blueprint("training", __name__, url_prefix="/training")
 
 
-def _seen(model, row_id: int):
-    """The row if the user may see it; another enterprise's or one he may not, 404 alike."""
-    row = get_owned(model, row_id)
-    if not can(current_user, "view", row):
-        abort(404)
-    return row
-
-
 # --- the person's own lessons
 
 @bp.route("/my")
@@ -77,13 +69,13 @@ def _lesson_page(trainee: Trainee, refused: Refused | None = None):
 def lesson(trainee_id):
     """The lesson on the phone: its sections to read, then the quiz and the signature (sent
     by the outbox); kept on the phone while it is to be passed."""
-    return _lesson_page(_seen(Trainee, trainee_id))
+    return _lesson_page(get_seen(Trainee, trainee_id))
 
 
 @bp.route("/my/<int:trainee_id>/attempt", methods=["POST"])
 def attempt(trainee_id):
     """The quiz sent past the outbox (no script, or a phone that would not keep it)."""
-    trainee = _seen(Trainee, trainee_id)
+    trainee = get_seen(Trainee, trainee_id)
     answers, signed = quiz_form.read(request.form)
     try:
         row = services.submit_attempt(trainee, current_user, answers, signed, clock.parse_utc(
@@ -141,7 +133,7 @@ def sessions():
 @bp.route("/sessions/<int:session_id>")
 def session(session_id):
     """One session's people: attended, attempts, passed or waived; the waiver for a person."""
-    row = _seen(LessonSession, session_id)
+    row = get_seen(LessonSession, session_id)
     return _session_page(row)
 
 
@@ -155,7 +147,7 @@ def _session_page(row: LessonSession, refused: Refused | None = None, trainee_id
 
 @bp.route("/trainees/<int:trainee_id>/waive", methods=["POST"])
 def waive(trainee_id):
-    trainee = _seen(Trainee, trainee_id)
+    trainee = get_seen(Trainee, trainee_id)
     try:
         services.waive(trainee, current_user, request.form.get("reason", ""))
     except Refused as refused:
@@ -170,7 +162,7 @@ def waive(trainee_id):
 
 def _teachers(session_id: int) -> LessonSession:
     """The session, for whoever teaches it: the screen carries the secret of the code."""
-    row = _seen(LessonSession, session_id)
+    row = get_seen(LessonSession, session_id)
     if not can(current_user, "teach", row):
         abort(403)
     return row
@@ -313,7 +305,7 @@ def _certificate_state(row: Certificate) -> str:
 
 @bp.route("/certificates/<int:certificate_id>")
 def certificate(certificate_id):
-    row = _seen(Certificate, certificate_id)
+    row = get_seen(Certificate, certificate_id)
     return render_template("training/certificate.html", certificate=row, state=_certificate_state(row),
                            state_of=_certificate_state,
                            may_replace=can(current_user, "replace", row),
@@ -326,7 +318,7 @@ def certificate(certificate_id):
 def record_certificate(certificate_id=None):
     """A certificate as printed on the paper, with its photo; replacing one renews or
     corrects it, and the old one is kept as it was."""
-    replaces = _seen(Certificate, certificate_id) if certificate_id is not None else None
+    replaces = get_seen(Certificate, certificate_id) if certificate_id is not None else None
     refused = data = None
     if request.method == "POST":
         data = certificate_form.read(request.form)
@@ -426,7 +418,7 @@ def record_spot_test():
 @bp.route("/spot-tests/<int:spot_test_id>")
 def spot_test(spot_test_id):
     """One spot test: the score, and each question as answered beside its right answer."""
-    row = _seen(SpotTest, spot_test_id)
+    row = get_seen(SpotTest, spot_test_id)
     return render_template("training/spot_test.html", test=row, marks=spot_tests.marked(row))
 
 
@@ -462,7 +454,7 @@ def period_ledger():
 @bp.route("/sessions/<int:session_id>/ledger")
 def session_ledger(session_id):
     """One session's people: attendance, attempts, result."""
-    row = _seen(LessonSession, session_id)
+    row = get_seen(LessonSession, session_id)
     return common_ledger.respond(row.version.title,
                                  f"{_('Training ledger')} {row.held_on} {row.version.title}",
                                  ledger.of_session(current_user, row), signature=_("Taught by (signature)"))

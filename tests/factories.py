@@ -150,3 +150,21 @@ def make_hazard(ent, reporter=None, state=None, grade="general", assignee=None, 
         hazard.state = state
     db.session.flush()
     return hazard
+
+
+# What a spreadsheet would run if it took the text for a formula.
+FORMULA = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+
+
+def xlsx(response):
+    """A ledger's Excel download, opened again: an attachment never kept by a cache."""
+    import io
+
+    from openpyxl import load_workbook
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
+    book = load_workbook(io.BytesIO(response.data))
+    response.close()  # the spooled workbook, as the server closes it once sent
+    return book

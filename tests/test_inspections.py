@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards.models import Hazard
+from blueprints.hazards.models import Hazard, HazardSource
 from blueprints.inspections import services
 from blueprints.inspections.models import Inspection, InspectionAnswer, Scan
 from blueprints.org.models import Role
@@ -78,6 +78,7 @@ def test_full_check_with_one_abnormal_item_and_photo(client, auth, ent):
     assert (hazard.risk_point_id, hazard.inspection_id, hazard.checklist_item_id, hazard.photo_id,
             hazard.department_id, hazard.team_id, hazard.found_at) == (
         ent.point.id, inspection.id, item.id, photo.id, ent.department.id, ent.team.id, NOW)
+    assert hazard.source == HazardSource.CHECK
     assert hazard.description == "异常：无泄漏。说明：法兰渗漏" and hazard.client_uuid == f"u-1:{item.id}"
     html = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
     assert f"/photos/{photo.id}.jpg" in html and f"/hazards/{hazard.id}" in html

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
-from blueprints.hazards.models import Hazard
+from blueprints.hazards.models import Hazard, HazardSource
 from blueprints.photos.models import Photo
 from blueprints.reporting import services
 from blueprints.reporting.models import Report, Reward, RewardState
@@ -196,6 +196,7 @@ def test_the_contact_is_only_ever_shown_to_the_safety_director(client, auth, ent
     report, reward, _receipt = _public_reward(client, auth, ent, code)
     hazard = db.session.scalar(select(Hazard))
     assert hazard.reported_by_id == ent.safety_officer.id and CONTACT not in hazard.description
+    assert hazard.source == HazardSource.PUBLIC
     pages = ["/reports/review", "/reports/review?answered=1", f"/reports/{report.id}",
              f"/hazards/{hazard.id}", "/hazards", "/rewards", f"/rewards/{reward.id}", "/rewards/ledger",
              "/rewards/leaderboard", "/home", "/hazards/queue"]

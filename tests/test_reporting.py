@@ -12,7 +12,7 @@ from sqlalchemy import select
 from blueprints.common import clock
 from blueprints.common.audit import AuditLog
 from blueprints.common.extensions import db
-from blueprints.hazards.models import Hazard, HazardGrade, HazardState
+from blueprints.hazards.models import Hazard, HazardGrade, HazardSource, HazardState
 from blueprints.org import services as org
 from blueprints.photos.models import Photo
 from blueprints.reporting.models import Report, ReportingSettings, ReportState, Reward, RewardState
@@ -188,6 +188,7 @@ def test_an_accepted_report_becomes_the_reporters_hazard_with_a_proposed_reward(
     assert hazard.reported_by_id == ent.worker.id and hazard.state == HazardState.REPORTED
     assert hazard.risk_point_id == ent.point.id and hazard.photo_id == report.photos[0].photo_id
     assert hazard.description == "灭火器压力不足，需更换" and hazard.found_at == report.found_at
+    assert hazard.source == HazardSource.REPORT
     report = reread(Report, report.id)
     assert report.state == ReportState.ACCEPTED and report.hazard_id == hazard.id
     assert report.answered_by_id == ent.safety_officer.id
@@ -416,15 +417,6 @@ def test_a_reward_not_decided_in_time_goes_to_the_director_and_the_principal(cli
 
 # --- the reward ledger and the points of the month ----------------------------------------
 
-def _xlsx(response):
-    from openpyxl import load_workbook
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    book = load_workbook(io.BytesIO(response.data))
-    response.close()
-    return book
-
-
-FORMULA = "=HYPERLINK(\"http://evil.example\",\"点我\")"
 
 
 def _paid_and_proposed(client, auth, ent):
@@ -432,7 +424,7 @@ def _paid_and_proposed(client, auth, ent):
     worker2 approved as proposed."""
     paid = accepted(client, auth, ent)
     login(auth, ent.director)
-    decide(client, paid, bonus="50", reason=FORMULA)
+    decide(client, paid, bonus="50", reason=factories.FORMULA)
     login(auth, ent.safety_officer)
     client.post(f"/rewards/{paid.id}/pay")
     for reporter in (ent.worker, ent.worker2):
@@ -455,7 +447,7 @@ def test_the_reward_ledger_lists_each_reward_and_the_months_totals(client, auth,
     page = client.get("/rewards/ledger?from=2026-09-01&to=2026-09-30")
     assert page.status_code == 200 and "灭火器压力不足，需更换" in page.text
     assert f'href="/rewards/{paid.id}"' in page.text
-    book = _xlsx(client.get("/rewards/ledger?from=2026-09-01&to=2026-09-30&format=xlsx"))
+    book = factories.xlsx(client.get("/rewards/ledger?from=2026-09-01&to=2026-09-30&format=xlsx"))
     rewards, totals = book.worksheets
     assert rewards.title == "奖励" and totals.title == "月度汇总"
     rows = list(rewards.iter_rows(min_row=3, values_only=True))
@@ -465,7 +457,8 @@ def test_the_reward_ledger_lists_each_reward_and_the_months_totals(client, auth,
     assert first[2:7] == ("灭火器压力不足，需更换", ent.worker.name, ent.worker.employee_no,
                           ent.department.name, "一般隐患")
     assert first[7:12] == (100, 100, 50, 150, 10)
-    assert first[12] == ent.director.name and first[14] == FORMULA and first[15] == ent.safety_officer.name
+    assert first[12] == ent.director.name and first[14] == factories.FORMULA
+    assert first[15] == ent.safety_officer.name
     assert first[17] == "已发放"
     assert rewards.cell(row=3, column=15).data_type == "s"  # the reason stays text, never a formula
     pending = next(row for row in rows if row[3] == ent.worker.name and row != first)
@@ -473,7 +466,7 @@ def test_the_reward_ledger_lists_each_reward_and_the_months_totals(client, auth,
     assert list(totals.iter_rows(min_row=3, values_only=True)) == [
         ("2026-09", ent.department.name, 3, 250, 150, 40)]
     # Another period has none of them.
-    book = _xlsx(client.get("/rewards/ledger?from=2026-10-01&to=2026-10-31&format=xlsx"))
+    book = factories.xlsx(client.get("/rewards/ledger?from=2026-10-01&to=2026-10-31&format=xlsx"))
     assert list(book.worksheets[0].iter_rows(min_row=3, values_only=True)) == []
 
 

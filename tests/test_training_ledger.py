@@ -1,11 +1,9 @@
 """培训台账: a period's sessions and spot tests, one session's people, one person's record;
 each printed from its page and downloaded in Excel with the same columns, real dates and
 numbers, and text never taken for a formula."""
-import io
 from datetime import date, datetime
 
 import pytest
-from openpyxl import load_workbook
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
@@ -17,8 +15,6 @@ from tests.factories_training import give_certificate, give_lesson, make_lesson,
 # 2027-02-18 09:00 in Shanghai.
 NOW = datetime(2027, 2, 18, 1, 0)
 DAY = date(2027, 2, 18)
-# What a spreadsheet would run if it took the text for a formula.
-FORMULA = "=HYPERLINK(\"http://evil.example\",\"点我\")"
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +29,7 @@ def given(ent):
     test of the worker."""
     version = make_lesson(ent.safety_officer)
     session = give_lesson(ent.safety_officer, version, DAY, teacher=ent.principal, team_id=ent.team.id,
-                          place=FORMULA)
+                          place=factories.FORMULA)
     services.open_attendance(session, ent.principal)
     services.confirm_attendance(session, ent.principal, ent.worker.id, "没带手机，纸质签到")
     trainee = services.trainee_of(session, ent.worker.id)
@@ -49,16 +45,6 @@ def given(ent):
     return session
 
 
-def _xlsx(response):
-    assert response.status_code == 200
-    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert "attachment" in response.headers["Content-Disposition"]
-    assert response.headers["Cache-Control"] == "private, no-store"
-    book = load_workbook(io.BytesIO(response.data))
-    response.close()  # the spooled workbook, as the server closes it once sent
-    return book
-
-
 def test_the_period_ledger_shows_the_sessions_and_spot_tests_of_its_days(client, auth, ent, given):
     auth.login(ent.director)
     html = client.get("/training/ledger?from=2027-01-01&to=2027-12-31").get_data(as_text=True)
@@ -72,7 +58,7 @@ def test_the_period_ledger_shows_the_sessions_and_spot_tests_of_its_days(client,
 
 def test_the_period_ledger_in_excel_has_real_dates_numbers_and_no_formula(client, auth, ent, given):
     auth.login(ent.safety_officer)
-    book = _xlsx(client.get("/training/ledger?from=2027-01-01&to=2027-12-31&format=xlsx"))
+    book = factories.xlsx(client.get("/training/ledger?from=2027-01-01&to=2027-12-31&format=xlsx"))
     assert book.sheetnames == ["课程", "逢查必考"]
     lessons = book["课程"]
     assert ent.enterprise.name in lessons["A1"].value and "2027-01-01 至 2027-12-31" in lessons["A1"].value
@@ -81,7 +67,7 @@ def test_the_period_ledger_in_excel_has_real_dates_numbers_and_no_formula(client
     assert row[1] == datetime(2027, 2, 18) and lessons["B3"].number_format == "yyyy-mm-dd"
     assert row[7:] == [3, 1, 1, 0, 2] and lessons.freeze_panes == "A3"
     place = lessons["F3"]
-    assert place.value == FORMULA and place.data_type == "s" and place.quotePrefix
+    assert place.value == factories.FORMULA and place.data_type == "s" and place.quotePrefix
     tests = book["逢查必考"]
     assert [c.value for c in tests[3]][1:5] == [datetime(2027, 2, 18, 9, 0), ent.worker.name,
                                               ent.worker.employee_no, "合成车间 · 合成甲班"]
@@ -92,7 +78,7 @@ def test_a_sessions_ledger_lists_each_person_with_attendance_and_result(client, 
     auth.login(ent.team_leader)
     html = client.get(f"/training/sessions/{given.id}/ledger").get_data(as_text=True)
     assert "没带手机，纸质签到" in html and "授课人（签字）" in html
-    book = _xlsx(client.get(f"/training/sessions/{given.id}/ledger?format=xlsx"))
+    book = factories.xlsx(client.get(f"/training/sessions/{given.id}/ledger?format=xlsx"))
     sheet = book.active
     rows = {r[1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     worker, other = rows[ent.worker.name], rows[ent.worker2.name]
@@ -106,11 +92,11 @@ def test_a_persons_record_prints_and_exports_to_themselves_and_the_leaders(clien
         auth.logout()
         auth.login(getattr(ent, name), enterprise_code=ent.enterprise.code)
         assert client.get(f"/training/people/{ent.worker.id}/ledger").status_code == status
-    book = _xlsx(client.get(f"/training/people/{ent.worker2.id}/ledger?format=xlsx"))
+    book = factories.xlsx(client.get(f"/training/people/{ent.worker2.id}/ledger?format=xlsx"))
     assert book.sheetnames == ["课程", "逢查必考", "证书"] and book["课程"].max_row == 4  # both his lessons
     auth.logout()
     auth.login(ent.worker, enterprise_code=ent.enterprise.code)
-    book = _xlsx(client.get(f"/training/people/{ent.worker.id}/ledger?format=xlsx"))
+    book = factories.xlsx(client.get(f"/training/people/{ent.worker.id}/ledger?format=xlsx"))
     # Oldest first, as the ledger is read.
     lessons = [row[2] for row in book["课程"].iter_rows(min_row=3, values_only=True)]
     assert lessons == ["去年的课", "2027年春节后开工第一课"]

@@ -45,6 +45,7 @@ class Sheet:
     heading: object
     columns: list[Column]
     rows: Iterable[list] = field(default_factory=list)
+    link_column: int = 2   # on the printed page, the cell that links to the row's record
 
 
 def shown(value) -> str:

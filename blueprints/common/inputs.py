@@ -1,6 +1,7 @@
 """Numbers and dates from URLs and forms, kept to what the database and datetime can hold:
 anything beyond is no row, an ignored filter or a refused date, never a 500."""
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
@@ -10,6 +11,7 @@ from blueprints.common import clock
 
 MAX_ID = 2 ** 63 - 1  # a database integer column holds no more
 MAX_PAGE = 1_000_000  # page x rows per page must stay a database integer too
+MAX_YUAN = Decimal("9999999999.99")  # what a Numeric(12, 2) column holds
 
 
 class IdConverter(IntegerConverter):
@@ -73,3 +75,18 @@ def within_calendar(_form, field) -> None:
         raise ValidationError(_l("Please give a date between %(first)s and %(last)s.",
                                  first=clock.EARLIEST.date().isoformat(),
                                  last=date(clock.LATEST.year - 1, 12, 31).isoformat()))
+
+
+def optional_yuan(value) -> Decimal | None:
+    """A sum in yuan typed into a form, to the fen: None when empty; ValueError when it is
+    no number, below 0 or beyond what the database holds."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValueError(value) from None
+    if not 0 <= amount <= MAX_YUAN:
+        raise ValueError(value)
+    return amount

@@ -1,14 +1,17 @@
 """What every ledger page shares: the enterprise's local time for its cells, the period
-asked for (?from= &to=, this year so far by default), and the answer: the printable page
-of its sheets, or with ?format=xlsx their Excel download (common/excel.py)."""
-from dataclasses import dataclass
+asked for (?from= &to=, this year so far by default), its filters, and the answer: the
+printable page of its sheets, or with ?format=xlsx their Excel download (common/excel.py).
+A long ledger is shown a window of rows at a time (Window), with tabs for its sheets; its
+Excel download always holds every row, streamed."""
+import math
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import render_template, request, url_for
 
 from blueprints.common import clock, excel
-from blueprints.common.inputs import iso_day
+from blueprints.common.inputs import iso_day, page_number
 
 
 class LocalTime:
@@ -43,11 +46,69 @@ def period(today: date) -> Period:
     return Period(start, end)
 
 
+# Rows of a sheet on one screen page: a year of a big plant's hazards prints in a few.
+PAGE_ROWS = 500
+
+
+def wants_excel() -> bool:
+    return request.args.get("format") == "xlsx"
+
+
+@dataclass
+class Choice:
+    """A filter of the ledger's form: a select whose first option, "", means all."""
+    name: str
+    label: object
+    options: list[tuple[str, object]]   # (value, label), "all" first
+    value: str = ""
+
+
+def choice(name: str, label, options: list[tuple[str, object]]) -> Choice:
+    """The filter with the request's value when it is one of the options, else all."""
+    value = request.args.get(name, "")
+    return Choice(name, label, options, value if value in {v for v, _ in options} else "")
+
+
+@dataclass
+class Tab:
+    label: object
+    url: str
+    count: int
+    current: bool = False
+
+
+@dataclass
+class Window:
+    """The rows of one screen page of a long sheet, and the pager's fields (_pager.html)."""
+    page: int
+    total: int
+    per_page: int = PAGE_ROWS
+    pages: int = field(init=False)
+
+    def __post_init__(self):
+        self.pages = max(math.ceil(self.total / self.per_page), 1)
+        self.page = min(max(self.page, 1), self.pages)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    has_prev = property(lambda self: self.page > 1)
+    has_next = property(lambda self: self.page < self.pages)
+    prev_num = property(lambda self: self.page - 1)
+    next_num = property(lambda self: self.page + 1)
+
+
+def window(total: int) -> Window:
+    return Window(request.args.get("page", 1, type=page_number), total, PAGE_ROWS)
+
+
 def respond(title, filename: str, sheets: list, links: dict | None = None, **page):
     """The ledger's page (printable; `links` {sheet index: a URL per row}), or with
     ?format=xlsx its Excel download named filename.xlsx."""
-    if request.args.get("format") == "xlsx":
+    if wants_excel():
         return excel.download(f"{filename}.xlsx", sheets)
+    args = {**request.view_args, **request.args.to_dict()}
+    args.pop("page", None)
     return render_template("ledger.html", title=title, sheets=sheets, links=links or {},
-                           xlsx_url=url_for(request.endpoint, **request.view_args,
-                                            **request.args.to_dict(), format="xlsx"), **page)
+                           xlsx_url=url_for(request.endpoint, **args, format="xlsx"), args=args, **page)

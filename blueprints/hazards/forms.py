@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput
 
-from blueprints.common.inputs import within_calendar
+from blueprints.common.inputs import MAX_YUAN, within_calendar
 from blueprints.hazards.models import MAJOR_CRITERIA, HazardCategory, HazardGrade
 
 _REQUIRED = _l("Please fill this in.")
@@ -84,7 +84,7 @@ class PlanForm(FlaskForm):
     responsible_user_id = SelectField(_l("Responsible person"), validate_choice=False,
                                       validators=[InputRequired(_REQUIRED)])
     funds = DecimalField(_l("Funds (yuan)"), places=2, render_kw={"inputmode": "decimal"},
-                         validators=[InputRequired(_REQUIRED), NumberRange(min=0)])
+                         validators=[InputRequired(_REQUIRED), NumberRange(min=0, max=MAX_YUAN)])
     deadline = DateField(_l("Deadline"), validators=[InputRequired(_REQUIRED), within_calendar])
     contingency_plan = TextAreaField(_l("Contingency plan"),
                                      validators=[InputRequired(_REQUIRED), Length(max=4000)])
@@ -100,6 +100,8 @@ class RectifyForm(FlaskForm):
     measure = TextAreaField(_l("Measure taken"), validators=[InputRequired(_REQUIRED),
                                                               Length(max=2000)])
     photo = FileField(_l("Photo after rectification"))
+    funds = DecimalField(_l("Funds spent (yuan, optional)"), places=2, render_kw={"inputmode": "decimal"},
+                         validators=[Optional(), NumberRange(min=0, max=MAX_YUAN)])
     client_uuid = HiddenField()
 
 

@@ -40,6 +40,14 @@ class HazardCategory(LabelledEnum):
     MANAGEMENT = "management", _l("Basic management")
 
 
+class HazardSource(LabelledEnum):
+    """How the hazard came to be known: the statistics count each source apart."""
+    CHECK = "check", _l("Found by a check")
+    REPORT = "report", _l("Employee report (随手拍)")
+    PUBLIC = "public", _l("Public report")
+    DIRECT = "direct", _l("Registered directly")
+
+
 class HazardEventKind(LabelledEnum):
     """What a step of a hazard's life was; the label heads it on the timeline."""
     REPORTED = "reported", _l("Reported")
@@ -77,6 +85,7 @@ class Hazard(db.Model):
                                                      default=HazardCategory.ONSITE)
     state: Mapped[HazardState] = mapped_column(stored_as(HazardState, 12), default=HazardState.REPORTED,
                                                index=True)
+    source: Mapped[HazardSource] = mapped_column(stored_as(HazardSource, 10), default=HazardSource.DIRECT)
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     found_at: Mapped[datetime]
     received_at: Mapped[datetime] = created_at()
@@ -84,6 +93,8 @@ class Hazard(db.Model):
     deadline: Mapped[datetime | None]
     original_deadline: Mapped[datetime | None]
     rectified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # 整改资金: the approved 五定 plan's funds, then what the rectification says it cost.
+    funds: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     closed_at: Mapped[datetime | None]
     # The current major judgement (the grade_changed events keep every earlier one): the
     # same-day regulator report counts from it, not from the day the hazard was found.
@@ -155,6 +166,7 @@ class RectificationPlan(db.Model):
     decision_note: Mapped[str] = mapped_column(Text, default="")
     hazard: Mapped[Hazard] = relationship(back_populates="plans")
     responsible_user: Mapped[User] = relationship(foreign_keys=[responsible_user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
 class DeadlineExtension(db.Model):

@@ -13,6 +13,8 @@ from blueprints.org.models import Role, User
 
 SEES_ALL = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL, Role.ADMIN)
 SAFETY = (Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR)
+# Who opens the ledgers (a department head his department's rows, by seen_by).
+LEDGER_READERS = (Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
 
 
 class HazardError(Refused):

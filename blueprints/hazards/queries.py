@@ -68,6 +68,11 @@ OPEN = Hazard.state != HazardState.CLOSED
 OVERDUE = and_(OPEN, Hazard.deadline.is_not(None),
                Hazard.deadline < bindparam("now", callable_=clock.now, unique=True))
 
+# Closed after the deadline in force (an approved extension moves it): "late" in the
+# ledger and in the statistics alike.
+CLOSED_LATE = and_(Hazard.state == HazardState.CLOSED, Hazard.deadline.is_not(None),
+                   Hazard.closed_at > Hazard.deadline)
+
 
 def is_overdue(hazard: Hazard) -> bool:
     return holds(OVERDUE, hazard)

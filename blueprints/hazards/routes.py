@@ -1,6 +1,6 @@
 """Hazard screens: list, report, detail with timeline, one small form per action."""
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,11 +11,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from blueprints.common import clock, refusal
-from blueprints.common.access import get_owned
+from blueprints.common import ledger as common_ledger
+from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
 from blueprints.common.inputs import optional_id, page_number, row_id
 from blueprints.common.web import local_time, render
-from blueprints.hazards import forms, permissions, queries, transitions
+from blueprints.hazards import forms, ledger, permissions, queries, transitions
 from blueprints.hazards.models import (
     MAJOR_CRITERIA,
     Hazard,
@@ -254,7 +255,7 @@ ACTION_PAGES: dict[str, ActionPage] = {
     "rectify": ActionPage(
         _l("Record rectification"), forms.RectifyForm,
         lambda h, f: transitions.rectify(h, current_user, f.measure.data, _rectify_photo(h, f),
-                                      f.client_uuid.data or None),
+                                      f.client_uuid.data or None, f.funds.data),
         _l("Rectification recorded."), multipart=True),
     "request_extension": ActionPage(
         _l("Ask for more time"), forms.ExtensionForm,
@@ -350,3 +351,71 @@ def _refusal(refused):
                   message=refused.message), refused.status
 
 
+
+
+# --- the hazard ledgers (隐患排查治理台账): printed, or in Excel -----------------------------
+
+def _ledger_filter() -> tuple[ledger.LedgerFilter, common_ledger.Period, list[common_ledger.Choice]]:
+    chosen = common_ledger.period(clock.today(current_user.enterprise.timezone))
+    departments = db.session.scalars(select(Department).where(
+        Department.enterprise_id == current_user.enterprise_id).order_by(Department.name))
+    everything = [("", _l("All"))]
+    filters = [
+        common_ledger.choice("department", _l("Department"),
+                             everything + [(str(d.id), d.name) for d in departments]),
+        common_ledger.choice("grade", _l("Hazard grade"),
+                             everything + [(g.value, g.label) for g in HazardGrade]),
+        common_ledger.choice("state", _l("State"),
+                             everything + [(key, label) for key, (label, _) in ledger.STATES.items()])]
+    by_name = {f.name: f.value for f in filters}
+    wanted = ledger.LedgerFilter(chosen.start, chosen.end, optional_id(by_name["department"]),
+                                 by_name["grade"], by_name["state"])
+    return wanted, chosen, filters
+
+
+@bp.route("/hazards/ledger")
+@roles_required(*permissions.LEDGER_READERS)
+def hazard_ledger():
+    """Both sheets in Excel, every row streamed; on the page one sheet (?sheet=) a window
+    of rows at a time, each description linking to its hazard."""
+    wanted, chosen, filters = _ledger_filter()
+    local = common_ledger.LocalTime(current_user.enterprise.timezone)
+    today = clock.today(current_user.enterprise.timezone)
+    title = _("Hazard ledger")
+    filename = f"{title} {chosen.start}_{chosen.end}"
+    if common_ledger.wants_excel():
+        return common_ledger.respond(title, filename, [
+            ledger.sheet(current_user, wanted, category, (row for _id, row in ledger.rows(
+                ledger.statement(current_user, replace(wanted, category=category), local), local, today)))
+            for category in HazardCategory])
+    counts = ledger.counts_by_category(current_user, wanted, local)
+    shown = HazardCategory.lookup(request.args.get("sheet")) or HazardCategory.ONSITE
+    window = common_ledger.window(counts[shown])
+    stmt = ledger.statement(current_user, replace(wanted, category=shown), local)
+    pairs = list(ledger.rows(stmt.offset(window.offset).limit(window.per_page), local, today,
+                             first=window.offset + 1))
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    tabs = [common_ledger.Tab(category.label, url_for("hazards.hazard_ledger", **{**args, "sheet": category}),
+                              counts[category], category == shown) for category in HazardCategory]
+    return common_ledger.respond(
+        title, filename, [ledger.sheet(current_user, wanted, shown, [row for _id, row in pairs])],
+        {0: [url_for("hazards.detail", hazard_id=hazard_id) for hazard_id, _row in pairs]},
+        period=chosen, filters=filters, tabs=tabs, window=window,
+        signature=_("Head of the safety department"))
+
+
+@bp.route("/hazards/ledger/major")
+@roles_required(*permissions.LEDGER_READERS)
+def major_ledger():
+    """The major hazards found in the period: judgement, regulator report, 五定, close."""
+    wanted, chosen, filters = _ledger_filter()
+    local = common_ledger.LocalTime(current_user.enterprise.timezone)
+    today = clock.today(current_user.enterprise.timezone)
+    hazards = ledger.majors(current_user, wanted, local)
+    title = _("Major hazard ledger")
+    return common_ledger.respond(
+        title, f"{title} {chosen.start}_{chosen.end}",
+        [ledger.major_sheet(current_user, wanted, hazards, local, today)],
+        {0: [url_for("hazards.detail", hazard_id=h.id) for h in hazards]},
+        period=chosen, filters=[f for f in filters if f.name != "grade"],
+        signature=_("Safety director"))

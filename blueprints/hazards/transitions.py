@@ -20,6 +20,7 @@ from blueprints.hazards.models import (
     HazardEvent,
     HazardEventKind,
     HazardGrade,
+    HazardSource,
     HazardState,
     RectificationPlan,
     RegulatorReport,
@@ -53,6 +54,8 @@ class HazardReport:
     major_criteria: list[str] = field(default_factory=list)
     major_basis: str = ""
     judged_by_id: int | None = None
+    # None: found by a check when it comes from one, else registered directly.
+    source: HazardSource | None = None
 
 
 def add_event(hazard: Hazard, kind: HazardEventKind, actor: User, note: str = "", photo_id: int | None = None,
@@ -76,7 +79,8 @@ def report_hazard(reporter: User, report: HazardReport) -> Hazard:
         checklist_item_id=report.checklist_item_id, department_id=report.department_id,
         team_id=report.team_id, description=report.description, location=report.location,
         photo_id=report.photo_id, grade=report.grade, category=report.category,
-        state=HazardState.REPORTED, reported_by_id=reporter.id,
+        state=HazardState.REPORTED, reported_by_id=reporter.id, source=report.source or (
+            HazardSource.CHECK if report.inspection_id else HazardSource.DIRECT),
         found_at=report.found_at or clock.now())
     if hazard.is_major:  # judged major when reported: by the reporter, or who accepted the report
         hazard.judged_major_at = hazard.found_at if report.judged_by_id is None else clock.now()
@@ -265,6 +269,7 @@ def decide_plan(hazard: Hazard, actor: User, approve: bool, note: str = "") -> R
     if approve:
         _future(plan.deadline)
         hazard.assignee_id, hazard.deadline = plan.responsible_user_id, plan.deadline
+        hazard.funds = plan.funds
         if hazard.original_deadline is None:
             hazard.original_deadline = plan.deadline
         hazard.state = HazardState.ASSIGNED
@@ -274,8 +279,9 @@ def decide_plan(hazard: Hazard, actor: User, approve: bool, note: str = "") -> R
 
 
 def rectify(hazard: Hazard, actor: User, measure: str, photo_id: int | None,
-            client_uuid: str | None = None) -> HazardEvent:
-    """A repeat of the same client UUID returns the first event and changes nothing."""
+            client_uuid: str | None = None, funds: Decimal | None = None) -> HazardEvent:
+    """A repeat of the same client UUID returns the first event and changes nothing. The
+    funds spent (yuan), when given, become the hazard's 整改资金."""
     earlier = rectification_by_uuid(client_uuid)
     if earlier is not None:
         if earlier.hazard_id != hazard.id or earlier.kind != HazardEventKind.RECTIFIED:
@@ -285,10 +291,16 @@ def rectify(hazard: Hazard, actor: User, measure: str, photo_id: int | None,
     measure = _require(measure, "measure", _l("Describe the measure taken."))
     if photo_id is None:
         raise InvalidInput(_l("Take a photo of the rectified place."), "photo")
+    if funds is not None and funds < 0:
+        raise InvalidInput(_l("Enter the funds in yuan (0 or more)."), "funds")
     hazard.state = HazardState.RECTIFIED
     hazard.rectified_by_id = actor.id
+    extra = {}
+    if funds is not None:
+        hazard.funds = funds.quantize(Decimal("0.01"))
+        extra["funds"] = str(hazard.funds)
     return add_event(hazard, HazardEventKind.RECTIFIED, actor, note=measure, photo_id=photo_id,
-                     client_uuid=client_uuid)
+                     client_uuid=client_uuid, **extra)
 
 
 def closing_needs_reason(hazard: Hazard) -> bool:

@@ -19,7 +19,7 @@ from blueprints.common.model_helpers import with_defaults
 from blueprints.common.permissions import can, check
 from blueprints.common.refusal import Refused
 from blueprints.hazards import transitions as hazards
-from blueprints.hazards.models import Hazard, HazardCategory, HazardGrade, HazardState
+from blueprints.hazards.models import Hazard, HazardCategory, HazardGrade, HazardSource, HazardState
 from blueprints.org import services as org
 from blueprints.org.models import Department, Enterprise, User
 from blueprints.photos.services import save_upload
@@ -333,7 +333,8 @@ def accept(report: Report, actor: User, data: Acceptance) -> Hazard:
         risk_point_id=point.id if point else None,
         location=report.location or (point.location if point else ""),
         photo_id=report.photos[0].photo_id if report.photos else None, grade=grade, category=category,
-        found_at=report.found_at, major_criteria=criteria, major_basis=basis, judged_by_id=actor.id))
+        found_at=report.found_at, major_criteria=criteria, major_basis=basis, judged_by_id=actor.id,
+        source=HazardSource.REPORT if report.reporter_id else HazardSource.PUBLIC))
     _answered(report, actor, ReportState.ACCEPTED, hazard=hazard)
     _propose(report, hazard)
     return hazard

@@ -17,7 +17,7 @@ from blueprints.briefings import services as briefing_services
 from blueprints.briefings.models import Briefing
 from blueprints.common import clock, rotating_code
 from blueprints.common.extensions import db
-from blueprints.common.inputs import optional_id
+from blueprints.common.inputs import optional_id, optional_yuan
 from blueprints.common.refusal import Refused
 from blueprints.hazards import permissions as hazard_permissions
 from blueprints.hazards import queries as hazard_queries
@@ -197,6 +197,10 @@ def _rectification(sub: Submission) -> Outcome:
     hazard = db.session.get(Hazard, sub.target["hazard_id"])
     if hazard is None or hazard.enterprise_id != sub.user.enterprise_id:
         raise Refused(_l("This hazard is not known."), status=404)
+    try:
+        funds = optional_yuan(sub.fields.get("funds"))
+    except ValueError:
+        raise Refused(_l("Enter the funds in yuan (0 or more).")) from None
     photo_id = None
     try:
         if hazard_queries.rectification_by_uuid(sub.client_uuid) is None:
@@ -204,7 +208,7 @@ def _rectification(sub: Submission) -> Outcome:
             hazard_permissions.check(sub.user, "rectify", hazard)
             photo_id = _photo_id(sub, "photo")
         hazard_transitions.rectify(hazard, sub.user, sub.fields.get("measure", "")[:2000], photo_id,
-                                   sub.client_uuid)
+                                   sub.client_uuid, funds)
     except hazard_permissions.InvalidTransition as refused:
         # Not now, by the table's rule: someone moved the hazard on while the phone waited.
         raise Refused(_l("Your rectification was not recorded: %(reason)s (the hazard is now "

@@ -49,6 +49,13 @@ SCREENS = [
     ("S001", "/hazards/queue", "main"),
     ("S001", "/reports/review", "main"),
     ("S001", "/rewards", "main"),
+    # The ledgers an inspector asks for (the first window of rows of each).
+    ("S001", "/ledgers", "main"),
+    ("S001", "/hazards/ledger", "main"),
+    ("S001", "/hazards/ledger/major", "main"),
+    ("S001", "/inspections/ledger", "main"),
+    ("S001", "/points/register", "main"),
+    ("S001", "/points/check-items", "main"),
 ]
 # The briefing: its leader (and his team's name on his home), a worker of that team.
 LEADER, TEAM, WORKER = "T001", "合成甲班", "W001"

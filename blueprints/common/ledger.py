@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from blueprints.common import clock, excel
 from blueprints.common.inputs import iso_day, page_number
@@ -46,6 +47,12 @@ def period(today: date) -> Period:
     return Period(start, end)
 
 
+def heading(enterprise_name: str, title, start: date, end: date):
+    """A sheet's first line: whose ledger, which, and the days it covers."""
+    return _l("%(enterprise)s · %(ledger)s · %(start)s to %(end)s", enterprise=enterprise_name, ledger=title,
+              start=start.isoformat(), end=end.isoformat())
+
+
 # Rows of a sheet on one screen page: a year of a big plant's hazards prints in a few.
 PAGE_ROWS = 500
 
@@ -63,8 +70,10 @@ class Choice:
     value: str = ""
 
 
-def choice(name: str, label, options: list[tuple[str, object]]) -> Choice:
-    """The filter with the request's value when it is one of the options, else all."""
+def choice(name: str, label, options) -> Choice:
+    """The filter of these (value, label) options and "all" before them, with the
+    request's value when it is one of them, else all."""
+    options = [("", _l("All")), *options]
     value = request.args.get(name, "")
     return Choice(name, label, options, value if value in {v for v, _ in options} else "")
 

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.briefings import queries as briefings
@@ -7,12 +8,16 @@ from blueprints.common.extensions import db
 from blueprints.common.inputs import page_number
 from blueprints.dashboard import queue as work_queue
 from blueprints.hazards import queries
+from blueprints.hazards.permissions import LEDGER_READERS
 from blueprints.inspections import due
+from blueprints.inspections.services import RECORD_READERS
 from blueprints.org.models import Role
 from blueprints.reporting import queries as reports
+from blueprints.reporting.permissions import OVERSEERS as REWARD_OVERSEERS
 from blueprints.reporting.permissions import TRIAGERS
 from blueprints.training import certificates
 from blueprints.training import queries as lessons
+from blueprints.training.permissions import OVERSEERS as TRAINING_OVERSEERS
 
 bp = Blueprint("dashboard", __name__)
 
@@ -58,7 +63,7 @@ def home():
         held_back=lessons.held_back(user) if user.has_role(*HELD_BACK_SHOWN) else None,
         certificates=certificates.counts(user) if user.has_role(*certificates.COUNTS_SHOWN) else None,
         reports_waiting=reports.waiting(user) if user.has_role(*TRIAGERS) else None,
-        decides_rewards=user.has_role(Role.SAFETY_DIRECTOR))
+        decides_rewards=user.has_role(Role.SAFETY_DIRECTOR), ledgers_shown=user.has_role(*LEDGER_READERS))
 
 
 @bp.route("/hazards/queue")
@@ -87,3 +92,33 @@ def unscanned():
     page = db.paginate(work_queue.unscanned(_strip_user()), per_page=UNSCANNED_PER_PAGE, error_out=False,
                        page=request.args.get("page", 1, type=page_number))
     return render_template("dashboard/unscanned.html", page=page, days=work_queue.NO_SCAN_DAYS)
+
+
+# What an inspector asks for first (台账制): each ledger, for those who may open it.
+LEDGERS = (
+    ("hazards.hazard_ledger", _l("Hazard ledger"),
+     _l("On-site and basic management hazards, their rectification and sign-off"), LEDGER_READERS),
+    ("hazards.major_ledger", _l("Major hazard ledger"),
+     _l("Judgement, report to the regulator, 五定 plan and close"), LEDGER_READERS),
+    ("inspections.check_records", _l("Check records"),
+     _l("Every item of every check: who, when, scanned or not"), RECORD_READERS),
+    ("risk_points.register", _l("Risk register"),
+     _l("Every risk point with its grade, control level and measures"), None),
+    ("risk_points.check_items", _l("Check-item list"),
+     _l("Every check item with its standard, frequency and level"), None),
+    ("training.period_ledger", _l("Training ledger"), _l("Lessons, attendance and spot tests"),
+     TRAINING_OVERSEERS),
+    ("reporting.reward_ledger", _l("Reward ledger"), _l("Rewards for hazard reports, approved and paid"),
+     REWARD_OVERSEERS),
+)
+
+
+def ledgers_for(user) -> list[tuple]:
+    return [(endpoint, title, about) for endpoint, title, about, roles in LEDGERS
+            if roles is None or user.has_role(*roles)]
+
+
+@bp.route("/ledgers")
+def ledgers():
+    """Every ledger the user may open, each printed or downloaded in Excel."""
+    return render_template("dashboard/ledgers.html", ledgers=ledgers_for(current_user))

@@ -108,6 +108,10 @@ POINTS = [
 ]
 
 
+# 风险类别 of the points that are no piece of equipment (the others are).
+KINDS = {"FX-001": "place", "FX-005": "activity", "FX-006": "activity", "FX-008": "place"}
+
+
 def load() -> Enterprise:
     enterprise = Enterprise(code="luan", name="山东鲁安化工有限公司")
     db.session.add(enterprise)
@@ -141,7 +145,8 @@ def load() -> Enterprise:
     for (code, name, location, department, team, responsible, level, lec, factors, accidents,
          measures, items) in POINTS:
         point = rp.create_risk_point(enterprise, rp.RiskPointData(
-            code=code, name=name, location=location, department_id=departments[department].id,
+            code=code, name=name, location=location, kind=KINDS.get(code, "equipment"),
+            department_id=departments[department].id,
             team_id=teams[team].id if team else None, responsible_user_id=users[responsible].id,
             control_level=level, hazard_factors=factors, accident_types=accidents,
             control_measures=measures, lec=lec, items=items),

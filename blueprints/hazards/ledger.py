@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from blueprints.common.excel import Column, Sheet
 from blueprints.common.extensions import db
-from blueprints.common.ledger import LocalTime
+from blueprints.common.ledger import LocalTime, heading
 from blueprints.common.predicates import holds
 from blueprints.hazards.models import (
     MAJOR_CRITERIA,
@@ -39,10 +39,10 @@ CHUNK = 500  # hazards read at a time: one statement each for their events and p
 COLUMNS = [
     Column(_l("No."), 6), Column(_l("Found at"), 16), Column(_l("Found by"), 10),
     Column(_l("Hazard place"), 18),
-    Column(_l("Responsible department"), 12), Column(_l("Description"), 34), Column(_l("Hazard grade"), 10),
-    Column(_l("Hazard category"), 10), Column(_l("Source"), 12), Column(_l("Rectification measures"), 28),
-    Column(_l("Rectification funds (yuan)"), 10), Column(_l("Responsible for rectification"), 10),
-    Column(_l("Rectification deadline"), 11), Column(_l("Completion"), 22), Column(_l("Verified by"), 10),
+    Column(_l("Responsible department"), 12), Column(_l("Description"), 30), Column(_l("Hazard grade"), 10),
+    Column(_l("Hazard category"), 10), Column(_l("Source"), 10), Column(_l("Rectification measures"), 24),
+    Column(_l("Rectification funds (yuan)"), 12), Column(_l("Responsible for rectification"), 10),
+    Column(_l("Rectification deadline"), 11), Column(_l("Completion"), 18), Column(_l("Verified by"), 10),
     Column(_l("Verified at"), 16), Column(_l("Verification result"), 14), Column(_l("Closed on"), 11)]
 DESCRIPTION_COLUMN = 5
 
@@ -204,14 +204,13 @@ def rows(stmt, local: LocalTime, today: date, first: int = 1):
             number += 1
 
 
-def heading(user: User, wanted: LedgerFilter, title) -> object:
-    return _l("%(enterprise)s · %(ledger)s · %(start)s to %(end)s", enterprise=user.enterprise.name,
-              ledger=title, start=wanted.start.isoformat(), end=wanted.end.isoformat())
+def _heading(user: User, wanted: LedgerFilter, title) -> object:
+    return heading(user.enterprise.name, title, wanted.start, wanted.end)
 
 
 def sheet(user: User, wanted: LedgerFilter, category: HazardCategory, hazard_rows) -> Sheet:
     return Sheet(_l("%(category)s hazards", category=category.label),
-                 heading(user, wanted, _l("hazard ledger (%(category)s)", category=category.label)),
+                 _heading(user, wanted, _l("hazard ledger (%(category)s)", category=category.label)),
                  COLUMNS, hazard_rows, link_column=DESCRIPTION_COLUMN)
 
 
@@ -281,6 +280,6 @@ def major_rows(hazards: list[Hazard], local: LocalTime, today: date):
 def major_sheet(user: User, wanted: LedgerFilter, hazards: list[Hazard], local: LocalTime,
                 today: date) -> Sheet:
     title = _l("Major hazard ledger")
-    return Sheet(title, heading(user, wanted, title), MAJOR_COLUMNS,
+    return Sheet(title, _heading(user, wanted, title), MAJOR_COLUMNS,
                  list(major_rows(hazards, local, today)), link_column=4)
 

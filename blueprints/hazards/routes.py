@@ -102,7 +102,8 @@ def list_hazards():
         Department.enterprise_id == current_user.enterprise_id).order_by(Department.name)).all()
     return render("hazards/list.html", "hazards/_list.html", page=page, wanted=wanted,
                   departments=departments, states=list(HazardState), grades=list(HazardGrade),
-                  categories=list(HazardCategory))
+                  categories=list(HazardCategory),
+                  may_read_ledger=current_user.has_role(*permissions.LEDGER_READERS))
 
 
 def _report_form():
@@ -359,14 +360,13 @@ def _ledger_filter() -> tuple[ledger.LedgerFilter, common_ledger.Period, list[co
     chosen = common_ledger.period(clock.today(current_user.enterprise.timezone))
     departments = db.session.scalars(select(Department).where(
         Department.enterprise_id == current_user.enterprise_id).order_by(Department.name))
-    everything = [("", _l("All"))]
     filters = [
         common_ledger.choice("department", _l("Department"),
-                             everything + [(str(d.id), d.name) for d in departments]),
+                             [(str(d.id), d.name) for d in departments]),
         common_ledger.choice("grade", _l("Hazard grade"),
-                             everything + [(g.value, g.label) for g in HazardGrade]),
+                             [(g.value, g.label) for g in HazardGrade]),
         common_ledger.choice("state", _l("State"),
-                             everything + [(key, label) for key, (label, _) in ledger.STATES.items()])]
+                             [(key, label) for key, (label, _) in ledger.STATES.items()])]
     by_name = {f.name: f.value for f in filters}
     wanted = ledger.LedgerFilter(chosen.start, chosen.end, optional_id(by_name["department"]),
                                  by_name["grade"], by_name["state"])

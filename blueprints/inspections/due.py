@@ -25,7 +25,14 @@ from blueprints.common.extensions import db
 from blueprints.common.predicates import holds
 from blueprints.inspections.models import Inspection
 from blueprints.org.models import Enterprise, Role, Team, User
-from blueprints.risk_points.models import CheckLevel, ChecklistItem, ChecklistVersion, Frequency, RiskPoint
+from blueprints.risk_points.models import (
+    CheckLevel,
+    ChecklistItem,
+    ChecklistVersion,
+    Frequency,
+    RiskPoint,
+    frequency_label,
+)
 from blueprints.training import gate as lesson_gate
 
 # The kinds an enterprise's "complete within N hours of the start" applies to.
@@ -62,13 +69,6 @@ def is_overdue(period: Period, moment: datetime) -> bool:
 def is_due_soon(frequency_key: str, period: Period, moment: datetime) -> bool:
     days = DUE_SOON_DAYS.get(frequency_key)
     return days is not None and moment >= period.end - timedelta(days=days)
-
-
-def frequency_label(frequency_key: str):
-    kind, _, hours = frequency_key.partition(":")
-    if kind == Frequency.HOURS:
-        return _l("Every %(hours)s hours", hours=hours)
-    return Frequency(kind).label
 
 
 @dataclass

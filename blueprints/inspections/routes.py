@@ -1,15 +1,18 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.common import clock, refusal
-from blueprints.common.access import get_owned
+from blueprints.common import ledger as common_ledger
+from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
-from blueprints.common.inputs import optional_id
+from blueprints.common.inputs import optional_id, row_id
 from blueprints.common.refusal import Refused
-from blueprints.inspections import due, forms, services
-from blueprints.inspections.models import Inspection
+from blueprints.inspections import due, forms, ledger, services
+from blueprints.inspections.models import AnswerResult, Inspection
+from blueprints.org import services as org_services
 from blueprints.risk_points import services as rp_services
 from blueprints.risk_points.models import RiskPoint
 
@@ -170,3 +173,48 @@ def record(inspection_id):
 
 def _hazard_url(hazard):
     return url_for("hazards.detail", hazard_id=hazard.id)
+
+
+# --- the check records (隐患排查记录): printed, or in Excel -----------------------------------
+
+def _record_filters(point: RiskPoint | None) -> list[common_ledger.Choice]:
+    enterprise_id = current_user.enterprise_id
+    filters = [
+        common_ledger.choice("department", _l("Department"), [
+            (str(d.id), d.name) for d in org_services.departments(enterprise_id, active_only=True)]),
+        common_ledger.choice("team", _l("Team"), [
+            (str(t.id), f"{t.name} · {t.department.name}") for t in org_services.teams(enterprise_id)
+            if t.active]),
+        common_ledger.choice("result", _l("Check result"), [("abnormal", AnswerResult.ABNORMAL.label)]),
+        common_ledger.choice("scan", _l("QR scan"), [("none", ledger.NOT_SCANNED)])]
+    if point is not None:  # from a point's page: its records, the filter kept in the form
+        filters.insert(0, common_ledger.choice("point", _l("Risk point"), [(str(point.id), point.name)]))
+    return filters
+
+
+@bp.route("/inspections/ledger")
+@roles_required(*services.RECORD_READERS)
+def check_records():
+    """Every answer of the period's checks the user may see (?point= one point's): the
+    Excel file streams them all, the page shows a window, each point linking to its check."""
+    point_id = request.args.get("point", type=row_id)
+    point = get_owned(RiskPoint, point_id) if point_id else None
+    filters = _record_filters(point)
+    chosen = {f.name: f.value for f in filters}
+    period = common_ledger.period(clock.today(current_user.enterprise.timezone))
+    wanted = ledger.RecordFilter(period.start, period.end, optional_id(chosen["department"]),
+                                 optional_id(chosen["team"]), optional_id(chosen.get("point")),
+                                 chosen["result"] == "abnormal", chosen["scan"] == "none")
+    local = common_ledger.LocalTime(current_user.enterprise.timezone)
+    stmt = ledger.statement(current_user, wanted, local)
+    title = _("Check records")
+    filename = f"{title} {period.start}_{period.end}"
+    if common_ledger.wants_excel():
+        return common_ledger.respond(title, filename, [ledger.sheet(
+            current_user.enterprise, wanted, (row for _id, row in ledger.rows(stmt, local)))])
+    window = common_ledger.window(ledger.count(current_user, wanted, local))
+    pairs = list(ledger.rows(stmt.offset(window.offset).limit(window.per_page), local, window.offset + 1))
+    return common_ledger.respond(
+        title, filename, [ledger.sheet(current_user.enterprise, wanted, [row for _id, row in pairs])],
+        {0: [url_for("inspections.record", inspection_id=i) for i, _row in pairs]},
+        period=period, filters=filters, window=window)

@@ -408,6 +408,10 @@ def hazards_of(inspection: Inspection) -> list[Hazard]:
         Hazard.inspection_id == inspection.id).order_by(Hazard.id)))
 
 
+# Who opens the check records (each the checks visible_inspections lets him see).
+RECORD_READERS = (Role.TEAM_LEADER, Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR, Role.PRINCIPAL)
+
+
 def visible_inspections(user: User):
     """A filter: workers see their own checks, team leaders the team's, department heads
     the department's, the safety staff, the principal and the admin the enterprise's."""

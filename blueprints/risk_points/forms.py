@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.common.inputs import optional_id
 from blueprints.risk_points import grading
-from blueprints.risk_points.models import ControlLevel, Grade
+from blueprints.risk_points.models import ControlLevel, Grade, RiskKind
 from blueprints.risk_points.services import ItemData, RiskPointData
 from blueprints.training.models import CertificateKind, Operation
 
@@ -61,6 +61,7 @@ class RiskPointForm(FlaskForm):
     code = StringField(_l("Code"), validators=[InputRequired(_REQUIRED), Length(max=32)])
     name = StringField(_l("Name"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Risk category"), default=RiskKind.EQUIPMENT.value, choices=RiskKind.choices())
     department_id = SelectField(_l("Responsible department"), coerce=optional_id,
                                 validators=[InputRequired(_REQUIRED)])
     team_id = SelectField(_l("Responsible team"), coerce=optional_id)
@@ -106,7 +107,8 @@ class RiskPointForm(FlaskForm):
     def data_for(self) -> RiskPointData:
         return RiskPointData(
             code=self.code.data.strip(), name=self.name.data.strip(),
-            location=(self.location.data or "").strip(), department_id=self.department_id.data,
+            location=(self.location.data or "").strip(), kind=self.kind.data,
+            department_id=self.department_id.data,
             team_id=self.team_id.data, responsible_user_id=self.responsible_user_id.data,
             control_level=self.control_level.data,
             control_reason=self.control_reason.data or "",

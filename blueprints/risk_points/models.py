@@ -48,6 +48,13 @@ MIN_CONTROL_LEVEL = {
 }
 
 
+class RiskKind(LabelledEnum):
+    """风险类别: what kind of thing the point is, as the risk register sorts them."""
+    EQUIPMENT = "equipment", _l("Equipment and facilities")
+    ACTIVITY = "activity", _l("Work activity")
+    PLACE = "place", _l("Place or area")
+
+
 class RiskPoint(db.Model):
     __table_args__ = (UniqueConstraint("enterprise_id", "code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +62,7 @@ class RiskPoint(db.Model):
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     location: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[RiskKind] = mapped_column(stored_as(RiskKind, 10), default=RiskKind.EQUIPMENT)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -134,6 +142,14 @@ class Frequency(LabelledEnum):
     MONTHLY = "monthly", _l("Monthly")
 
 
+def frequency_label(frequency_key: str):
+    """How often, from an item's frequency key ("daily", "hours:4")."""
+    kind, _, hours = frequency_key.partition(":")
+    if kind == Frequency.HOURS:
+        return _l("Every %(hours)s hours", hours=hours)
+    return Frequency(kind).label
+
+
 class CheckLevel(LabelledEnum):
     """Who checks an item: the post/team, the workshop or the enterprise."""
     TEAM = "team", _l("Post / team check")
@@ -166,6 +182,10 @@ class ChecklistItem(db.Model):
     every_hours: Mapped[int | None]
     level: Mapped[CheckLevel] = mapped_column(stored_as(CheckLevel, 12), default=CheckLevel.TEAM)
     version: Mapped[ChecklistVersion] = relationship(back_populates="items")
+
+    @property
+    def frequency_label(self):
+        return frequency_label(self.frequency_key)
 
     @property
     def frequency_key(self) -> str:

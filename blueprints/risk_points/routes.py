@@ -1,18 +1,21 @@
 """Risk points: the list, a point's page, its form, checklist editor, grade and QR labels."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.briefings.queries import OVERSEERS
-from blueprints.common import qr, refusal
+from blueprints.common import clock, qr, refusal
+from blueprints.common import ledger as common_ledger
 from blueprints.common.access import get_owned, roles_required
 from blueprints.common.extensions import db
-from blueprints.common.inputs import row_id
+from blueprints.common.inputs import optional_id, row_id
 from blueprints.common.web import render
 from blueprints.inspections import due
+from blueprints.inspections.services import RECORD_READERS
 from blueprints.org import services as org_services
 from blueprints.org.models import ScoringMethod, User
-from blueprints.risk_points import forms, grading, services
+from blueprints.risk_points import forms, grading, ledger, services
 from blueprints.risk_points.models import CheckLevel, Frequency, Grade, RiskPoint
 
 bp = Blueprint("risk_points", __name__)
@@ -52,7 +55,8 @@ def _detail(point, override_form=None, status=200):
             "grade": point.override_grade or "", "reason": point.override_reason or ""}),
         gaps=due.gaps(point.enterprise_id, [point]),
         may_edit=current_user.has_role(*services.EDITORS),
-        may_label=current_user.has_role(*services.LABEL_KEEPERS)), status
+        may_label=current_user.has_role(*services.LABEL_KEEPERS),
+        may_read_records=current_user.has_role(*RECORD_READERS)), status
 
 
 @bp.route("/points/<int:point_id>")
@@ -239,3 +243,46 @@ def rotate(point_id):
     flash(_("A new QR code is made. Print and put up the new label; the old one no longer works."),
           "success")
     return redirect(url_for("risk_points.detail", point_id=point.id))
+
+
+# --- the risk register and the check-item list: printed, or in Excel --------------------------
+
+def _register_filters(*extra: common_ledger.Choice) -> list[common_ledger.Choice]:
+    departments = org_services.departments(current_user.enterprise_id, active_only=True)
+    return [common_ledger.choice("department", _l("Department"),
+                                 [(str(d.id), d.name) for d in departments]),
+            common_ledger.choice("grade", _l("Risk grade"), [(g.value, g.label) for g in Grade]),
+            *extra]
+
+
+def _register_points(filters: list[common_ledger.Choice]):
+    by_name = {f.name: f.value for f in filters}
+    found = services.list_points(current_user.enterprise_id, by_name["grade"] or None,
+                                 optional_id(by_name["department"]), with_people=True)
+    return found, ledger.current_items([p.id for p in found]), by_name
+
+
+@bp.route("/points/register")
+def register():
+    """风险分级管控清单: every active point, most serious first."""
+    filters = _register_filters()
+    found, items, _chosen = _register_points(filters)
+    title = _("Risk register")
+    day = clock.today(current_user.enterprise.timezone)
+    return common_ledger.respond(
+        title, f"{title} {day}", [ledger.register_sheet(current_user.enterprise, found, items, day)],
+        {0: [url_for("risk_points.detail", point_id=p.id) for p in found]}, filters=filters)
+
+
+@bp.route("/points/check-items")
+def check_items():
+    """隐患排查清单: every item of the points' current checklists, by point."""
+    filters = _register_filters(common_ledger.choice(
+        "level", _l("Check level"), [(c.value, c.label) for c in CheckLevel]))
+    found, items, chosen = _register_points(filters)
+    title = _("Check-item list")
+    day = clock.today(current_user.enterprise.timezone)
+    sheet, owners = ledger.items_sheet(current_user.enterprise, found, items, day, chosen["level"])
+    return common_ledger.respond(
+        title, f"{title} {day}", [sheet], {0: [url_for("risk_points.detail", point_id=i) for i in owners]},
+        filters=filters)

@@ -19,6 +19,7 @@ from blueprints.risk_points.models import (
     Frequency,
     Grade,
     QRToken,
+    RiskKind,
     RiskPoint,
 )
 from blueprints.training.models import CertificateKind, Operation
@@ -39,6 +40,7 @@ class RiskPointData:
     name: str
     department_id: int
     location: str = ""
+    kind: str = "equipment"
     team_id: int | None = None
     responsible_user_id: int | None = None
     control_level: str = "team"
@@ -75,6 +77,7 @@ def _apply(point: RiskPoint, enterprise: Enterprise, data: RiskPointData) -> Non
                  "control_level", "hazard_factors", "accident_types", "control_measures"):
         setattr(point, name, getattr(data, name))
     point.control_level = ControlLevel(data.control_level)
+    point.kind = RiskKind(data.kind)
     point.required_certificate = CertificateKind.lookup(data.required_certificate)
     point.required_operation = (Operation.lookup(data.required_operation)
                                 if point.required_certificate == CertificateKind.SPECIAL else None)
@@ -186,14 +189,17 @@ def _effective_grade():
     return func.coalesce(RiskPoint.override_grade, RiskPoint.computed_grade)
 
 
-def list_points(enterprise_id: int, grade: str | None = None,
-                department_id: int | None = None) -> list[RiskPoint]:
-    """Active points, most serious colour first, then by code."""
+def list_points(enterprise_id: int, grade: str | None = None, department_id: int | None = None,
+                with_people: bool = False) -> list[RiskPoint]:
+    """Active points, most serious colour first, then by code; with_people: their teams and
+    responsible people loaded too (for the register)."""
     seriousness = case({g: g.rank for g in Grade}, value=_effective_grade(), else_=len(Grade))
     query = (select(RiskPoint)
              .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.active.is_(True))
              .options(selectinload(RiskPoint.department))
              .order_by(seriousness, RiskPoint.code))
+    if with_people:
+        query = query.options(selectinload(RiskPoint.team), selectinload(RiskPoint.responsible_user))
     if grade:
         query = query.where(_effective_grade() == grade)
     if department_id:

@@ -152,3 +152,12 @@ def test_the_ledgers_page_lists_what_each_may_open(client, auth, ent):
     html = client.get("/ledgers").get_data(as_text=True)
     assert 'href="/points/register"' in html and 'href="/hazards/ledger"' not in html
     assert 'href="/ledgers"' not in client.get("/home").get_data(as_text=True)
+
+
+def test_check_records_download_a_year_at_a_time(client, auth, ent, points):
+    auth.login(ent.safety_officer)
+    response = client.get("/inspections/ledger?from=2024-01-01&to=2026-06-10&format=xlsx")
+    assert response.status_code == 302 and "format" not in response.headers["Location"]
+    assert "from=2024-01-01" in response.headers["Location"]
+    assert "检查记录一次最多下载一年" in client.get(response.headers["Location"]).get_data(as_text=True)
+    factories.xlsx(client.get("/inspections/ledger?from=2025-06-10&to=2026-06-09&format=xlsx"))

@@ -108,6 +108,13 @@ class Window:
     next_num = property(lambda self: self.page + 1)
 
 
+def query_args(*dropped: str) -> dict:
+    """The request's view arguments and query string, but for the names dropped: what a
+    link to the same ledger otherwise keeps."""
+    args = {**request.view_args, **request.args.to_dict()}
+    return {key: value for key, value in args.items() if key not in dropped}
+
+
 def window(total: int) -> Window:
     return Window(request.args.get("page", 1, type=page_number), total, PAGE_ROWS)
 
@@ -117,7 +124,6 @@ def respond(title, filename: str, sheets: list, links: dict | None = None, **pag
     ?format=xlsx its Excel download named filename.xlsx."""
     if wants_excel():
         return excel.download(f"{filename}.xlsx", sheets)
-    args = {**request.view_args, **request.args.to_dict()}
-    args.pop("page", None)
+    args = query_args("page")
     return render_template("ledger.html", title=title, sheets=sheets, links=links or {},
                            xlsx_url=url_for(request.endpoint, **args, format="xlsx"), args=args, **page)

@@ -7,7 +7,7 @@ The rows are read a chunk at a time (the hazard's own columns in one statement, 
 events and plans per chunk), so a five-year ledger streams into its Excel file without
 being held in memory; the printed page shows a window of rows (common/ledger.Window)."""
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -68,7 +68,6 @@ class LedgerFilter:
 def statement(user: User, wanted: LedgerFilter, local: LocalTime):
     """The ledger's hazards (found in the period, as the filter asks) that the user sees,
     oldest first: their own columns and the names the ledger prints."""
-    since, until = local.bounds(wanted.start, wanted.end)
     reporter, assignee = aliased(User), aliased(User)
     stmt = (select(Hazard.id, Hazard.found_at, reporter.name, RiskPoint.name, Hazard.location,
                    Department.name, Hazard.description, Hazard.grade, Hazard.category, Hazard.source,
@@ -77,12 +76,14 @@ def statement(user: User, wanted: LedgerFilter, local: LocalTime):
             .join(reporter, reporter.id == Hazard.reported_by_id)
             .join(Department, Department.id == Hazard.department_id)
             .outerjoin(RiskPoint, RiskPoint.id == Hazard.risk_point_id)
-            .outerjoin(assignee, assignee.id == Hazard.assignee_id)
-            .where(seen_by(user), Hazard.found_at >= since, Hazard.found_at < until))
-    return filtered(stmt, wanted).order_by(Hazard.found_at, Hazard.id)
+            .outerjoin(assignee, assignee.id == Hazard.assignee_id))
+    return _where(stmt, user, wanted, local).order_by(Hazard.found_at, Hazard.id)
 
 
-def filtered(stmt, wanted: LedgerFilter):
+def _where(stmt, user: User, wanted: LedgerFilter, local: LocalTime):
+    """The hazards the user sees, found in the period, as the filter asks."""
+    since, until = local.bounds(wanted.start, wanted.end)
+    stmt = stmt.where(seen_by(user), Hazard.found_at >= since, Hazard.found_at < until)
     if wanted.department_id:
         stmt = stmt.where(Hazard.department_id == wanted.department_id)
     if wanted.grade:
@@ -96,10 +97,7 @@ def filtered(stmt, wanted: LedgerFilter):
 
 def counts_by_category(user: User, wanted: LedgerFilter, local: LocalTime) -> dict[HazardCategory, int]:
     """How many rows each sheet has under the filter (its category ignored)."""
-    since, until = local.bounds(wanted.start, wanted.end)
-    stmt = filtered(select(Hazard.category, func.count()).where(
-        seen_by(user), Hazard.found_at >= since, Hazard.found_at < until),
-        LedgerFilter(wanted.start, wanted.end, wanted.department_id, wanted.grade, wanted.state))
+    stmt = _where(select(Hazard.category, func.count()), user, replace(wanted, category=""), local)
     found = dict(db.session.execute(stmt.group_by(Hazard.category)).all())
     return {category: found.get(category, 0) for category in HazardCategory}
 
@@ -183,6 +181,11 @@ def verification(state: HazardState, rejections: int) -> str:
     return str(_l("Sent back %(times)s times", times=rejections)) if rejections else ""
 
 
+def _place(point: str | None, location: str) -> str:
+    """隐患部位: the point and the place at it."""
+    return " · ".join(part for part in (point, location) if part)
+
+
 def rows(stmt, local: LocalTime, today: date, first: int = 1):
     """(hazard id, ledger row) for each hazard of the statement, read CHUNK at a time."""
     number = first
@@ -192,11 +195,11 @@ def rows(stmt, local: LocalTime, today: date, first: int = 1):
         for (hazard_id, found_at, reporter, point, location, department, description, grade, category,
              source, funds, assignee, deadline, original, state, closed_at, late, overdue) in chunk:
             history = known[hazard_id]
-            place = " · ".join(part for part in (point, location) if part)
             timing = Timing(deadline, original, closed_at, late, overdue)
             yield hazard_id, [
-                number, local(found_at), reporter, place, department, description, grade.label,
-                category.label, source.label, history.measure or history.plan_measures, funds, assignee or "",
+                number, local(found_at), reporter, _place(point, location), department, description,
+                grade.label, category.label, source.label, history.measure or history.plan_measures, funds,
+                assignee or "",
                 local(deadline).date() if deadline else None,
                 progress(state, timing, history.extensions, local, today),
                 history.verifier, local(history.verified_at), verification(state, history.rejections),
@@ -229,11 +232,9 @@ YES, NO = _l("Yes"), _l("No")
 
 
 def majors(user: User, wanted: LedgerFilter, local: LocalTime) -> list[Hazard]:
-    since, until = local.bounds(wanted.start, wanted.end)
-    stmt = select(Hazard).where(seen_by(user), Hazard.grade == HazardGrade.MAJOR, Hazard.found_at >= since,
-                                Hazard.found_at < until)
-    wanted = LedgerFilter(wanted.start, wanted.end, wanted.department_id, state=wanted.state)
-    return list(db.session.scalars(filtered(stmt, wanted).order_by(Hazard.found_at, Hazard.id).options(
+    stmt = _where(select(Hazard).where(Hazard.grade == HazardGrade.MAJOR), user,
+                  replace(wanted, grade="", category=""), local)
+    return list(db.session.scalars(stmt.order_by(Hazard.found_at, Hazard.id).options(
         selectinload(Hazard.risk_point), selectinload(Hazard.department),
         selectinload(Hazard.judged_major_by),
         selectinload(Hazard.regulator_reports), selectinload(Hazard.extensions),
@@ -261,8 +262,8 @@ def major_rows(hazards: list[Hazard], local: LocalTime, today: date):
         basis = "\n".join([str(MAJOR_CRITERIA[key]) for key in hazard.major_criteria if key in MAJOR_CRITERIA]
                           + ([hazard.major_basis] if hazard.major_basis else []))
         extended = sum(e.status == DecisionStatus.APPROVED for e in hazard.extensions)
-        yield [n, local(hazard.found_at), " · ".join(p for p in (
-                   hazard.risk_point.name if hazard.risk_point else "", hazard.location) if p),
+        yield [n, local(hazard.found_at),
+               _place(hazard.risk_point.name if hazard.risk_point else "", hazard.location),
                hazard.department.name, hazard.description, basis,
                hazard.judged_major_by.name if hazard.judged_major_by else "", local(hazard.judged_major_at),
                local(report.reported_at) if report else None, report.method if report else "",

@@ -394,7 +394,7 @@ def hazard_ledger():
     stmt = ledger.statement(current_user, replace(wanted, category=shown), local)
     pairs = list(ledger.rows(stmt.offset(window.offset).limit(window.per_page), local, today,
                              first=window.offset + 1))
-    args = {key: value for key, value in request.args.items() if key != "page"}
+    args = common_ledger.query_args("page")
     tabs = [common_ledger.Tab(category.label, url_for("hazards.hazard_ledger", **{**args, "sheet": category}),
                               counts[category], category == shown) for category in HazardCategory]
     return common_ledger.respond(

@@ -212,8 +212,7 @@ def check_records():
     if common_ledger.wants_excel() and (period.end - period.start).days >= ledger.EXPORT_DAYS:
         flash(_("Check records download a year at a time: choose at most %(days)s days.",
                 days=ledger.EXPORT_DAYS), "error")
-        return redirect(url_for("inspections.check_records", **{
-            key: value for key, value in request.args.items() if key != "format"}))
+        return redirect(url_for("inspections.check_records", **common_ledger.query_args("format")))
     if common_ledger.wants_excel():
         return common_ledger.respond(title, filename, [ledger.sheet(
             current_user.enterprise, wanted, (row for _id, row in ledger.rows(stmt, local)))])

@@ -66,7 +66,7 @@ def register_rows(found: list[RiskPoint], items: dict[int, list[ChecklistItem]])
         yield [n, point.code, point.name, point.kind.label, point.location, _assessment(point), point.score,
                point.grade.label, point.control_level.label, point.hazard_factors, point.accident_types,
                point.control_measures, _numbered([i.text for i in own]),
-               _numbered([i.standard for i in own] if any(i.standard for i in own) else []), *_people(point)]
+               _numbered([i.standard for i in own]), *_people(point)]
 
 
 def item_rows(found: list[RiskPoint], items: dict[int, list[ChecklistItem]], level: str = ""):

@@ -183,3 +183,35 @@ def leading(user: User, moment: datetime | None = None) -> TeamToday | None:
     briefing = of_slot(team, slot)
     return TeamToday(team, slot, briefing, status_of(slot, briefing, moment))
 
+
+
+@dataclass
+class Tally:
+    """A team's briefings over a span: the shifts whose briefing was due (its due-by passed,
+    or it was held), those held, and of those the ones started late."""
+    team: Team
+    due: int
+    held: int
+    late: int
+
+    @property
+    def missing(self) -> int:
+        return self.due - self.held
+
+
+def tallies(teams: list[Team], enterprise: Enterprise, since: datetime, until: datetime,
+            moment: datetime | None = None) -> list[Tally]:
+    """Each team's tally of the shifts that start in [since, until), the briefings read in one
+    statement."""
+    moment = moment or clock.now()
+    started = {(team_id, start): at for team_id, start, at in db.session.execute(
+        select(Briefing.team_id, Briefing.shift_start, Briefing.started_at).where(
+            Briefing.enterprise_id == enterprise.id, Briefing.shift_start >= since,
+            Briefing.shift_start < until))}
+    found = []
+    for team in teams:
+        slots = [s for s in schedule.slots_between(team, enterprise, since, until)
+                 if s.due_by <= moment or (team.id, s.start) in started]
+        held = [started[team.id, s.start] > s.due_by for s in slots if (team.id, s.start) in started]
+        found.append(Tally(team, len(slots), len(held), sum(held)))
+    return found

@@ -1,20 +1,27 @@
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.briefings import queries as briefings
 from blueprints.briefings import services as briefing_services
+from blueprints.common import clock
+from blueprints.common import ledger as common_ledger
+from blueprints.common.access import roles_required
 from blueprints.common.extensions import db
-from blueprints.common.inputs import page_number
+from blueprints.common.inputs import optional_id, page_number
+from blueprints.dashboard import charts, statistics
 from blueprints.dashboard import queue as work_queue
 from blueprints.hazards import queries
+from blueprints.hazards import statistics as hazard_statistics
 from blueprints.hazards.permissions import LEDGER_READERS
 from blueprints.inspections import due
 from blueprints.inspections.services import RECORD_READERS
+from blueprints.org import services as org_services
 from blueprints.org.models import Role
 from blueprints.reporting import queries as reports
 from blueprints.reporting.permissions import OVERSEERS as REWARD_OVERSEERS
 from blueprints.reporting.permissions import TRIAGERS
+from blueprints.risk_points.models import CheckLevel
 from blueprints.training import certificates
 from blueprints.training import queries as lessons
 from blueprints.training.permissions import OVERSEERS as TRAINING_OVERSEERS
@@ -55,6 +62,8 @@ def home():
         queue=work_queue.work_queue(user), strip=strip,
         team_undone=due.department_team_units_undone(user) if user.has_role(Role.DEPT_HEAD) else [],
         majors=work_queue.open_major(user) if user.has_role(Role.PRINCIPAL) else None,
+        month=statistics.month(user, clock.today(user.enterprise.timezone)) if user.has_role(Role.PRINCIPAL)
+        else None,
         off_work=off_work, leading=leading, glance=glance,
         kept=briefings.kept_off_work(user) if leading or glance is not None else [],
         to_sign_in=briefings.to_sign_in(user) if user.has_role(*due.CHECKERS) and not off_work else None,
@@ -122,3 +131,59 @@ def ledgers_for(user) -> list[tuple]:
 def ledgers():
     """Every ledger the user may open, each printed or downloaded in Excel."""
     return render_template("dashboard/ledgers.html", ledgers=ledgers_for(current_user))
+
+
+# --- the statistics of a period ----------------------------------------------------------------
+
+def _statistics_filter():
+    """The period (this year so far by default) and, for all but a department head, the
+    department."""
+    today = clock.today(current_user.enterprise.timezone)
+    chosen = common_ledger.period(today)
+    departments = org_services.departments(current_user.enterprise_id, active_only=True)
+    filters = [] if current_user.has_role(Role.DEPT_HEAD) else [common_ledger.choice(
+        "department", _l("Department"), [(str(d.id), d.name) for d in departments])]
+    department = optional_id(filters[0].value) if filters else None
+    return chosen, filters, department, today
+
+
+def _presets(today):
+    """This month, this quarter, this year, last year: (label, from, to)."""
+    quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    last_year = today.replace(year=today.year - 1)
+    return [(_l("This month"), today.replace(day=1), today), (_l("This quarter"), quarter, today),
+            (_l("This year"), today.replace(month=1, day=1), today),
+            (_l("Last year"), last_year.replace(month=1, day=1), last_year.replace(month=12, day=31))]
+
+
+@bp.route("/statistics")
+@roles_required(*LEDGER_READERS)
+def statistics_page():
+    """The figures of a period and a department, each linking to the ledger rows it counts."""
+    chosen, filters, department, today = _statistics_filter()
+    found = statistics.figures(current_user, chosen.start, chosen.end, department)
+    scope = {"from": chosen.start.isoformat(), "to": chosen.end.isoformat()}
+    if found.department_id:
+        scope["department"] = found.department_id
+    return render_template(
+        "dashboard/statistics.html", period=chosen, filters=filters, figures=found,
+        link=lambda endpoint, **args: url_for(endpoint, **{**scope, **args}),
+        trend=charts.trend(found.hazards.trend), share=charts.share, presets=_presets(today),
+        args=common_ledger.query_args("from", "to"),
+        weekly=hazard_statistics.weekly(chosen.start, chosen.end))
+
+
+@bp.route("/statistics/missed")
+@roles_required(*LEDGER_READERS)
+def missed_checks():
+    """The checks missed in the period, of a team or a level if asked: the statistics' "missed"."""
+    chosen, filters, department, _today = _statistics_filter()
+    team, level = request.args.get("team", ""), request.args.get("level", "")
+    rows = statistics.missed(current_user, chosen.start, chosen.end, department, team,
+                             level if CheckLevel.lookup(level) else "")
+    window = common_ledger.window(len(rows))
+    return render_template("dashboard/missed_checks.html", period=chosen, filters=filters,
+                           rows=rows[window.offset:window.offset + window.per_page], window=window,
+                           args=common_ledger.query_args("page"), total=len(rows),
+                           back=url_for("dashboard.statistics_page", **common_ledger.query_args(
+                               "page", "team", "level")))

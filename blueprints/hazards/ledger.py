@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from blueprints.common.excel import Column, Sheet
@@ -51,6 +51,7 @@ STATES = {
     "open": (_l("Open"), OPEN),
     "overdue": (_l("Past deadline"), OVERDUE),
     "closed": (_l("Verified and closed"), Hazard.state == HazardState.CLOSED),
+    "closed_on_time": (_l("Closed on time"), and_(Hazard.state == HazardState.CLOSED, ~CLOSED_LATE)),
     "closed_late": (_l("Closed late"), CLOSED_LATE),
 }
 
@@ -63,6 +64,7 @@ class LedgerFilter:
     grade: str = ""
     state: str = ""             # a STATES key, or "" for all
     category: str = ""          # a HazardCategory value, or "" for both sheets
+    source: str = ""            # a HazardSource value, or "" for all
 
 
 def statement(user: User, wanted: LedgerFilter, local: LocalTime):
@@ -77,11 +79,12 @@ def statement(user: User, wanted: LedgerFilter, local: LocalTime):
             .join(Department, Department.id == Hazard.department_id)
             .outerjoin(RiskPoint, RiskPoint.id == Hazard.risk_point_id)
             .outerjoin(assignee, assignee.id == Hazard.assignee_id))
-    return _where(stmt, user, wanted, local).order_by(Hazard.found_at, Hazard.id)
+    return found_in(stmt, user, wanted, local).order_by(Hazard.found_at, Hazard.id)
 
 
-def _where(stmt, user: User, wanted: LedgerFilter, local: LocalTime):
-    """The hazards the user sees, found in the period, as the filter asks."""
+def found_in(stmt, user: User, wanted: LedgerFilter, local: LocalTime):
+    """The hazards the user sees, found in the period, as the filter asks: the ledger's
+    rows, and the statistics that link to them."""
     since, until = local.bounds(wanted.start, wanted.end)
     stmt = stmt.where(seen_by(user), Hazard.found_at >= since, Hazard.found_at < until)
     if wanted.department_id:
@@ -92,12 +95,14 @@ def _where(stmt, user: User, wanted: LedgerFilter, local: LocalTime):
         stmt = stmt.where(STATES[wanted.state][1])
     if wanted.category:
         stmt = stmt.where(Hazard.category == wanted.category)
+    if wanted.source:
+        stmt = stmt.where(Hazard.source == wanted.source)
     return stmt
 
 
 def counts_by_category(user: User, wanted: LedgerFilter, local: LocalTime) -> dict[HazardCategory, int]:
     """How many rows each sheet has under the filter (its category ignored)."""
-    stmt = _where(select(Hazard.category, func.count()), user, replace(wanted, category=""), local)
+    stmt = found_in(select(Hazard.category, func.count()), user, replace(wanted, category=""), local)
     found = dict(db.session.execute(stmt.group_by(Hazard.category)).all())
     return {category: found.get(category, 0) for category in HazardCategory}
 
@@ -232,8 +237,8 @@ YES, NO = _l("Yes"), _l("No")
 
 
 def majors(user: User, wanted: LedgerFilter, local: LocalTime) -> list[Hazard]:
-    stmt = _where(select(Hazard).where(Hazard.grade == HazardGrade.MAJOR), user,
-                  replace(wanted, grade="", category=""), local)
+    stmt = found_in(select(Hazard).where(Hazard.grade == HazardGrade.MAJOR), user,
+                    replace(wanted, grade="", category=""), local)
     return list(db.session.scalars(stmt.order_by(Hazard.found_at, Hazard.id).options(
         selectinload(Hazard.risk_point), selectinload(Hazard.department),
         selectinload(Hazard.judged_major_by),

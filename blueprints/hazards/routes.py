@@ -23,6 +23,7 @@ from blueprints.hazards.models import (
     HazardCategory,
     HazardEventKind,
     HazardGrade,
+    HazardSource,
     HazardState,
 )
 from blueprints.hazards.permissions import HazardError, InvalidTransition, PermissionDenied
@@ -366,10 +367,11 @@ def _ledger_filter() -> tuple[ledger.LedgerFilter, common_ledger.Period, list[co
         common_ledger.choice("grade", _l("Hazard grade"),
                              [(g.value, g.label) for g in HazardGrade]),
         common_ledger.choice("state", _l("State"),
-                             [(key, label) for key, (label, _) in ledger.STATES.items()])]
+                             [(key, label) for key, (label, _) in ledger.STATES.items()]),
+        common_ledger.choice("source", _l("Source"), [(s.value, s.label) for s in HazardSource])]
     by_name = {f.name: f.value for f in filters}
     wanted = ledger.LedgerFilter(chosen.start, chosen.end, optional_id(by_name["department"]),
-                                 by_name["grade"], by_name["state"])
+                                 by_name["grade"], by_name["state"], source=by_name["source"])
     return wanted, chosen, filters
 
 

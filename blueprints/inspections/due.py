@@ -167,7 +167,7 @@ def period_for(frequency_key: str, team: Team | None, moment: datetime, tz_name:
     return Period(start, end, due_by)
 
 
-def _periods_back(point: RiskPoint, frequency_key: str, moment: datetime, tz_name: str):
+def periods_back(point: RiskPoint, frequency_key: str, moment: datetime, tz_name: str):
     """The unit's period at the moment, then each one before it."""
     within = db.session.get(Enterprise, point.enterprise_id).check_within_hours
     period = period_for(frequency_key, point.team, moment, tz_name, within)
@@ -214,7 +214,7 @@ def unit_state(point: RiskPoint, level: str, frequency_key: str, items: list[Che
     """done: the unit's check times since the previous period began, when the caller
     fetched them for many units at once (the latest one is enough)."""
     moment = moment or clock.now()
-    periods = _periods_back(point, frequency_key, moment, tz_name)
+    periods = periods_back(point, frequency_key, moment, tz_name)
     period, previous = next(periods), next(periods)
     if done is None:
         done = _done_times(point, level, frequency_key, previous.start)
@@ -237,7 +237,7 @@ def missed_periods(point: RiskPoint, level: str, frequency_key: str, tz_name: st
     the moment, newest first (the escalation ladder's input)."""
     since = unit_since(point, level, frequency_key)
     periods = []
-    for period in _periods_back(point, frequency_key, moment, tz_name):
+    for period in periods_back(point, frequency_key, moment, tz_name):
         if period.start < since or period.due_by < moment - back:
             break
         periods.append(period)

@@ -2,7 +2,7 @@
 who checked, when, whether the point's code was scanned, and the result; what proves a
 check was done at the point (弄虚作假 is the offence the rules name most). A year of a big
 plant's checks is a million rows: the Excel file streams them, the page shows a window."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -113,3 +113,9 @@ def sheet(enterprise: Enterprise, wanted: RecordFilter, records) -> Sheet:
     title = _l("Check records")
     return Sheet(title, heading(enterprise.name, title, wanted.start, wanted.end), COLUMNS, records,
                  link_column=POINT_COLUMN)
+
+
+def check_count(user: User, wanted: RecordFilter, local: LocalTime) -> int:
+    """How many checks (not answers) the filter's rows come from: a figure of the statistics."""
+    stmt = select(func.count(Inspection.id)).join(RiskPoint, RiskPoint.id == Inspection.risk_point_id)
+    return db.session.scalar(_where(stmt, user, replace(wanted, abnormal_only=False), local))

@@ -1,5 +1,5 @@
-"""Time and peak memory of the ledgers' Excel downloads and first pages with five years of
-records: 50,000 hazards and about a million check answers.
+"""Time and peak memory of the ledgers' Excel downloads and first pages, and of the
+statistics, with five years of records: 50,000 hazards and about a million check answers.
 
 Builds a scratch SQLite database: the demo enterprise, copies of its risk points and weeks
 of past checks until the answers reach --answers (bench/home_counts.py does the same), then
@@ -121,12 +121,12 @@ def rss_kb() -> int:
     return 0
 
 
-def fetch(database: Path, url: str) -> None:
-    """In its own process: log in as the safety director, fetch url, print a JSON line."""
+def fetch(database: Path, url: str, user: str) -> None:
+    """In its own process: log in as the user (employee no.), fetch url, print a JSON line."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "bench",
                       "WTF_CSRF_ENABLED": False, "PHOTO_DIR": str(database.parent / "photos")})
     client = app.test_client()
-    client.post("/login", data={"identifier": "S001", "password": demo.DEMO_PASSWORD})
+    client.post("/login", data={"identifier": user, "password": demo.DEMO_PASSWORD})
     client.get("/home")   # templates and caches warm
     before = rss_kb()
     started = time.perf_counter()
@@ -156,9 +156,10 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=10, help="copies of the demo's points")
     parser.add_argument("--database", type=Path, help="measure a database built before (its path)")
     parser.add_argument("--fetch", help=argparse.SUPPRESS)
+    parser.add_argument("--user", default="S001", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fetch:
-        fetch(args.database, args.fetch)
+        fetch(args.database, args.fetch, args.user)
         return
     database = args.database or Path(tempfile.mkdtemp(prefix="zicha-ledger-bench-")) / "bench.db"
     if not args.database:
@@ -170,15 +171,21 @@ def main() -> None:
         sizes = [db.session.scalar(select(func.count()).select_from(m)) for m in (Hazard, InspectionAnswer)]
     print(f"{sizes[0]:,} hazards, {sizes[1]:,} check answers")
     print(f"{'download':58} {'s':>7} {'MB out':>7} {'rows':>9} {'RSS +MB':>8}")
-    for name, url in [
-        ("hazard ledger, 5 years, Excel", f"/hazards/ledger?{five_years}&format=xlsx"),
-        ("hazard ledger, 5 years, first page (500 rows)", f"/hazards/ledger?{five_years}"),
-        ("major hazard ledger, 5 years, Excel", f"/hazards/ledger/major?{five_years}&format=xlsx"),
-        ("check records, last year, Excel", f"/inspections/ledger?{year}&format=xlsx"),
-        ("check records, last year, first page (500 rows)", f"/inspections/ledger?{year}"),
+    for name, url, user in [
+        ("hazard ledger, 5 years, Excel", f"/hazards/ledger?{five_years}&format=xlsx", "S001"),
+        ("hazard ledger, 5 years, first page (500 rows)", f"/hazards/ledger?{five_years}", "S001"),
+        ("major hazard ledger, 5 years, Excel", f"/hazards/ledger/major?{five_years}&format=xlsx", "S001"),
+        ("check records, last year, Excel", f"/inspections/ledger?{year}&format=xlsx", "S001"),
+        ("check records, last year, first page (500 rows)", f"/inspections/ledger?{year}", "S001"),
+        ("statistics, this month", f"/statistics?from={today.replace(day=1)}&to={today}", "S001"),
+        ("statistics, this year so far", "/statistics", "S001"),
+        ("statistics, last 12 months", f"/statistics?{year}", "S001"),
+        ("statistics, 5 years", f"/statistics?{five_years}", "S001"),
+        ("statistics, a department head's, this year", "/statistics", "D001"),
+        ("principal's home (this month's figures)", "/home", "P001"),
     ]:
-        out = subprocess.run([sys.executable, __file__, "--database", str(database), "--fetch", url],
-                             capture_output=True, text=True, check=True, cwd=ROOT)
+        out = subprocess.run([sys.executable, __file__, "--database", str(database), "--fetch", url,
+                              "--user", user], capture_output=True, text=True, check=True, cwd=ROOT)
         result = json.loads(out.stdout.strip().splitlines()[-1])
         assert result["status"] == 200, result
         rows = f"{result['rows']:,}" if result["rows"] is not None else "-"

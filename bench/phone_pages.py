@@ -56,6 +56,10 @@ SCREENS = [
     ("S001", "/inspections/ledger", "main"),
     ("S001", "/points/register", "main"),
     ("S001", "/points/check-items", "main"),
+    # The statistics (their budget is 80 KB), the principal's home with this month's figures.
+    ("S001", "/statistics", ".chart svg"),
+    ("D001", "/statistics", ".chart svg"),
+    ("P001", "/home", ".home-month"),
 ]
 # The briefing: its leader (and his team's name on his home), a worker of that team.
 LEADER, TEAM, WORKER = "T001", "合成甲班", "W001"

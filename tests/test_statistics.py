@@ -2,7 +2,7 @@
 to; the checks done, due and missed per period, by team and by level, as what is due says;
 the briefings held; who sees which figures; the principal's home."""
 import re
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest

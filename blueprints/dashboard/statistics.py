@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import false
 
 from blueprints.briefings import queries as briefings
 from blueprints.common.ledger import LocalTime
@@ -69,10 +70,18 @@ def department_of(user: User, chosen: int | None) -> int | None:
     return chosen
 
 
+def _of_department(user: User, department_id: int | None, column) -> list:
+    """The condition on a department column: the one chosen (a department head's own), or
+    for a department head of none, nothing."""
+    if department_id:
+        return [column == department_id]
+    return [false()] if user.has_role(Role.DEPT_HEAD) else []
+
+
 def units(user: User, enterprise: Enterprise, start: date, end: date,
           department_id: int | None) -> list[tally.Tally]:
     """The tally of each check of the active points in scope over the period."""
-    where = [RiskPoint.department_id == department_id] if department_id else []
+    where = _of_department(user, department_id, RiskPoint.department_id)
     since, until = LocalTime(enterprise.timezone).bounds(start, end)
     return tally.tallies(due.active_points(enterprise.id, *where), enterprise.timezone, since, until)
 
@@ -86,7 +95,8 @@ def checks(user: User, enterprise: Enterprise, start: date, end: date, departmen
             teams[team] = Rate(team.name if team else NO_TEAM, str(team.id) if team else NONE)
         for rate in (found.total, teams[team], levels[CheckLevel(unit.level)]):
             rate.add(unit)
-    found.teams = sorted(teams.values(), key=lambda r: (r.percent is None, r.percent or 0, str(r.label)))
+    found.teams = sorted((rate for rate in teams.values() if rate.counted),
+                         key=lambda r: (r.percent, str(r.label)))
     found.levels = [rate for rate in levels.values() if rate.counted]
     local = LocalTime(enterprise.timezone)
     found.unscanned = records.check_count(user, records.RecordFilter(
@@ -118,7 +128,7 @@ def figures(user: User, start: date, end: date, chosen_department: int | None) -
     local = LocalTime(enterprise.timezone)
     hazards = hazard_statistics.figures(user, LedgerFilter(start, end, department_id), local)
     since, until = local.bounds(start, end)
-    where = [Team.department_id == department_id] if department_id else []
+    where = _of_department(user, department_id, Team.department_id)
     held = briefings.tallies(briefings.briefing_teams(enterprise.id, *where), enterprise, since, until)
     return Figures(start, end, department_id, hazards, checks(user, enterprise, start, end, department_id),
                    held, sum(t.due for t in held), sum(t.held for t in held), sum(t.late for t in held))

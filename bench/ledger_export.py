@@ -182,6 +182,7 @@ def main() -> None:
         ("statistics, last 12 months", f"/statistics?{year}", "S001"),
         ("statistics, 5 years", f"/statistics?{five_years}", "S001"),
         ("statistics, a department head's, this year", "/statistics", "D001"),
+        ("missed checks, this year (first 100)", "/statistics/missed", "S001"),
         ("principal's home (this month's figures)", "/home", "P001"),
     ]:
         out = subprocess.run([sys.executable, __file__, "--database", str(database), "--fetch", url,

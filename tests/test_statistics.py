@@ -58,12 +58,18 @@ def test_every_hazard_figure_is_the_count_of_the_ledger_rows_it_links_to(client,
         assert ledger_rows(client, href) == int(number), href
 
 
-def test_the_department_bars_and_the_trend_count_the_same_hazards(client, auth, ent):
+@pytest.fixture
+def other(ent):
+    """The known set, and a hazard of another department found on 8 June."""
     known_hazards(ent)
     other = factories.make_department(ent.enterprise, "储运车间")
     found(ent, "2026-06-08", "储罐区护栏缺失", department_id=other.id)
     db.session.commit()
     clock.freeze(at("2026-06-10"))
+    return other
+
+
+def test_the_department_bars_and_the_trend_count_the_same_hazards(client, auth, ent, other):
     auth.login(ent.director)
     html = client.get(f"/statistics?{PERIOD}").get_data(as_text=True)
     assert "合成车间" in html and "储运车间" in html
@@ -76,12 +82,7 @@ def test_the_department_bars_and_the_trend_count_the_same_hazards(client, auth, 
     assert "每周发现与销号" in html
 
 
-def test_a_department_figure_links_to_its_rows_only(client, auth, ent):
-    known_hazards(ent)
-    other = factories.make_department(ent.enterprise, "储运车间")
-    found(ent, "2026-06-08", "储罐区护栏缺失", department_id=other.id)
-    db.session.commit()
-    clock.freeze(at("2026-06-10"))
+def test_a_department_figure_links_to_its_rows_only(client, auth, ent, other):
     auth.login(ent.director)
     html = client.get(f"/statistics?{PERIOD}&department={other.id}").get_data(as_text=True)
     numbers = dict((href, n) for n, href in figures(html, "/hazards/ledger"))
@@ -168,12 +169,7 @@ def test_briefings_held_late_and_not_held_are_counted_by_team(client, auth, chec
     assert re.search(r"<strong>1</strong><span>迟到开始", section)
 
 
-def test_a_department_head_sees_his_departments_figures_and_a_worker_none(client, auth, ent):
-    known_hazards(ent)
-    other = factories.make_department(ent.enterprise, "储运车间")
-    found(ent, "2026-06-08", "储罐区护栏缺失", department_id=other.id)
-    db.session.commit()
-    clock.freeze(at("2026-06-10"))
+def test_a_department_head_sees_his_departments_figures_and_a_worker_none(client, auth, ent, other):
     auth.login(ent.dept_head)
     html = client.get(f"/statistics?{PERIOD}&department={other.id}").get_data(as_text=True)
     numbers = figures(html, "/hazards/ledger")

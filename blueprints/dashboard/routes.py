@@ -29,6 +29,7 @@ from blueprints.training.permissions import OVERSEERS as TRAINING_OVERSEERS
 bp = Blueprint("dashboard", __name__)
 
 UNSCANNED_PER_PAGE = 50
+MISSED_PER_PAGE = 100
 # Whose home counts the people an unpassed first lesson keeps from work.
 HELD_BACK_SHOWN = (Role.TEAM_LEADER, Role.DEPT_HEAD, Role.SAFETY_OFFICER, Role.SAFETY_DIRECTOR,
                    Role.PRINCIPAL)
@@ -181,7 +182,7 @@ def missed_checks():
     team, level = request.args.get("team", ""), request.args.get("level", "")
     rows = statistics.missed(current_user, chosen.start, chosen.end, department, team,
                              level if CheckLevel.lookup(level) else "")
-    window = common_ledger.window(len(rows))
+    window = common_ledger.Window(request.args.get("page", 1, type=page_number), len(rows), MISSED_PER_PAGE)
     return render_template("dashboard/missed_checks.html", period=chosen, filters=filters,
                            rows=rows[window.offset:window.offset + window.per_page], window=window,
                            args=common_ledger.query_args("page"), total=len(rows),

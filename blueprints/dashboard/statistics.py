@@ -136,7 +136,6 @@ def figures(user: User, start: date, end: date, chosen_department: int | None) -
 
 @dataclass
 class Missed:
-    point: RiskPoint
     unit: tally.Tally
     period: due.Period
 
@@ -146,8 +145,8 @@ def missed(user: User, start: date, end: date, chosen_department: int | None, te
     """The checks missed in the period (of a team's points, of a level), newest first: the
     rows behind the statistics' "missed"."""
     enterprise = user.enterprise
-    found = [Missed(unit.point, unit, period)
+    found = [Missed(unit, period)
              for unit in units(user, enterprise, start, end, department_of(user, chosen_department))
              if (not team or str(unit.point.team_id or NONE) == team) and (not level or unit.level == level)
              for period in unit.missed_periods()]
-    return sorted(found, key=lambda m: (m.period.start, m.point.code), reverse=True)
+    return sorted(found, key=lambda m: (m.period.start, m.unit.point.code), reverse=True)

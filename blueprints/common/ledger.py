@@ -78,6 +78,11 @@ def choice(name: str, label, options) -> Choice:
     return Choice(name, label, options, value if value in {v for v, _ in options} else "")
 
 
+def department_choice(departments) -> Choice:
+    """The filter of these departments, by id."""
+    return choice("department", _l("Department"), [(str(d.id), d.name) for d in departments])
+
+
 @dataclass
 class Tab:
     label: object
@@ -115,8 +120,9 @@ def query_args(*dropped: str) -> dict:
     return {key: value for key, value in args.items() if key not in dropped}
 
 
-def window(total: int) -> Window:
-    return Window(request.args.get("page", 1, type=page_number), total, PAGE_ROWS)
+def window(total: int, per_page: int | None = None) -> Window:
+    """The request's page (?page=) of `total` rows, PAGE_ROWS to a page unless said."""
+    return Window(request.args.get("page", 1, type=page_number), total, per_page or PAGE_ROWS)
 
 
 def respond(title, filename: str, sheets: list, links: dict | None = None, **page):

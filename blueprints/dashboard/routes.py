@@ -142,8 +142,7 @@ def _statistics_filter():
     today = clock.today(current_user.enterprise.timezone)
     chosen = common_ledger.period(today)
     departments = org_services.departments(current_user.enterprise_id, active_only=True)
-    filters = [] if current_user.has_role(Role.DEPT_HEAD) else [common_ledger.choice(
-        "department", _l("Department"), [(str(d.id), d.name) for d in departments])]
+    filters = [] if current_user.has_role(Role.DEPT_HEAD) else [common_ledger.department_choice(departments)]
     department = optional_id(filters[0].value) if filters else None
     return chosen, filters, department, today
 
@@ -167,7 +166,7 @@ def statistics_page():
     if found.department_id:
         scope["department"] = found.department_id
     return render_template(
-        "dashboard/statistics.html", period=chosen, filters=filters, figures=found,
+        "dashboard/statistics.html", period=chosen, filters=filters, figures=found, scope=scope,
         link=lambda endpoint, **args: url_for(endpoint, **{**scope, **args}),
         trend=charts.trend(found.hazards.trend), share=charts.share, presets=_presets(today),
         args=common_ledger.query_args("from", "to"),
@@ -182,7 +181,7 @@ def missed_checks():
     team, level = request.args.get("team", ""), request.args.get("level", "")
     rows = statistics.missed(current_user, chosen.start, chosen.end, department, team,
                              level if CheckLevel.lookup(level) else "")
-    window = common_ledger.Window(request.args.get("page", 1, type=page_number), len(rows), MISSED_PER_PAGE)
+    window = common_ledger.window(len(rows), MISSED_PER_PAGE)
     return render_template("dashboard/missed_checks.html", period=chosen, filters=filters,
                            rows=rows[window.offset:window.offset + window.per_page], window=window,
                            args=common_ledger.query_args("page"), total=len(rows),

@@ -58,9 +58,10 @@ class Figures:
     hazards: hazard_statistics.HazardFigures
     checks: Checks
     briefings: list          # briefings.Tally, by team
-    briefings_due: int = 0
-    briefings_held: int = 0
-    briefings_late: int = 0
+
+    briefings_due = property(lambda self: sum(t.due for t in self.briefings))
+    briefings_held = property(lambda self: sum(t.held for t in self.briefings))
+    briefings_late = property(lambda self: sum(t.late for t in self.briefings))
 
 
 def department_of(user: User, chosen: int | None) -> int | None:
@@ -130,8 +131,8 @@ def figures(user: User, start: date, end: date, chosen_department: int | None) -
     since, until = local.bounds(start, end)
     where = _of_department(user, department_id, Team.department_id)
     held = briefings.tallies(briefings.briefing_teams(enterprise.id, *where), enterprise, since, until)
-    return Figures(start, end, department_id, hazards, checks(user, enterprise, start, end, department_id),
-                   held, sum(t.due for t in held), sum(t.held for t in held), sum(t.late for t in held))
+    return Figures(start, end, department_id, hazards,
+                   checks(user, enterprise, start, end, department_id), held)
 
 
 @dataclass

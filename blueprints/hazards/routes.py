@@ -362,8 +362,7 @@ def _ledger_filter() -> tuple[ledger.LedgerFilter, common_ledger.Period, list[co
     departments = db.session.scalars(select(Department).where(
         Department.enterprise_id == current_user.enterprise_id).order_by(Department.name))
     filters = [
-        common_ledger.choice("department", _l("Department"),
-                             [(str(d.id), d.name) for d in departments]),
+        common_ledger.department_choice(departments),
         common_ledger.choice("grade", _l("Hazard grade"),
                              [(g.value, g.label) for g in HazardGrade]),
         common_ledger.choice("state", _l("State"),

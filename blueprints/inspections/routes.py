@@ -180,8 +180,7 @@ def _hazard_url(hazard):
 def _record_filters(point: RiskPoint | None) -> list[common_ledger.Choice]:
     enterprise_id = current_user.enterprise_id
     filters = [
-        common_ledger.choice("department", _l("Department"), [
-            (str(d.id), d.name) for d in org_services.departments(enterprise_id, active_only=True)]),
+        common_ledger.department_choice(org_services.departments(enterprise_id, active_only=True)),
         common_ledger.choice("team", _l("Team"), [
             (str(t.id), f"{t.name} · {t.department.name}") for t in org_services.teams(enterprise_id)
             if t.active]),

@@ -249,8 +249,7 @@ def rotate(point_id):
 
 def _register_filters(*extra: common_ledger.Choice) -> list[common_ledger.Choice]:
     departments = org_services.departments(current_user.enterprise_id, active_only=True)
-    return [common_ledger.choice("department", _l("Department"),
-                                 [(str(d.id), d.name) for d in departments]),
+    return [common_ledger.department_choice(departments),
             common_ledger.choice("grade", _l("Risk grade"), [(g.value, g.label) for g in Grade]),
             *extra]
 

@@ -26,6 +26,7 @@ from blueprints.photos.routes import bp as photos_bp
 from blueprints.photos.services import prepare_uploads
 from blueprints.reporting.routes import bp as reporting_bp
 from blueprints.risk_points.routes import bp as risk_points_bp
+from blueprints.summaries.routes import bp as summaries_bp
 from blueprints.sync.routes import bp as sync_bp
 from blueprints.training.routes import bp as training_bp
 
@@ -118,7 +119,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     for bp in (auth_bp, dashboard_bp, org_bp, risk_points_bp, inspections_bp,
                hazards_bp, photos_bp, notifications_bp, sync_bp, briefings_bp, training_bp,
-               reporting_bp):
+               reporting_bp, summaries_bp):
         app.register_blueprint(bp)
     for commands in (cli, demo_cli, photos_cli, notifications_cli):
         commands.register(app)

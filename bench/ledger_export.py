@@ -1,5 +1,6 @@
-"""Time and peak memory of the ledgers' Excel downloads and first pages, and of the
-statistics, with five years of records: 50,000 hazards and about a million check answers.
+"""Time and peak memory of the ledgers' Excel downloads and first pages, of the statistics
+and of the director's reports, with five years of records: 50,000 hazards and about a
+million check answers.
 
 Builds a scratch SQLite database: the demo enterprise, copies of its risk points and weeks
 of past checks until the answers reach --answers (bench/home_counts.py does the same), then
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -84,7 +85,8 @@ def add_hazards(enterprise: Enterprise, wanted: int) -> int:
             "rectified_by_id": assignee if closed else None, "closed_at": fixed_at if closed else None,
             **({"judged_major_at": found, "judged_major_by_id": reporter,
                 "major_criteria": ["national_standard"], "major_basis": "涉氨制冷"} if n % 400 == 0
-               else {"major_criteria": [], "major_basis": ""})})
+               else {"judged_major_at": None, "judged_major_by_id": None, "major_criteria": [],
+                     "major_basis": ""})})   # every row the same keys, as one multi-row insert needs
         steps = [("reported", reporter, found, ""), ("assigned", verifier, found, "")]
         if closed:
             steps += [("rectified", assignee, fixed_at, "已整改"),
@@ -167,6 +169,9 @@ def main() -> None:
     today = clock.today("Asia/Shanghai")
     five_years = f"from={today.replace(year=today.year - YEARS)}&to={today}"
     year = f"from={today.replace(year=today.year - 1)}&to={today}"
+    before = date(today.year, (today.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
+    quarter = f"{before.year}Q{(before.month - 1) // 3 + 1}"
+    month = f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"
     with create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}).app_context():
         sizes = [db.session.scalar(select(func.count()).select_from(m)) for m in (Hazard, InspectionAnswer)]
     print(f"{sizes[0]:,} hazards, {sizes[1]:,} check answers")
@@ -184,6 +189,9 @@ def main() -> None:
         ("statistics, a department head's, this year", "/statistics", "D001"),
         ("missed checks, this year (first 100)", "/statistics/missed", "S001"),
         ("principal's home (this month's figures)", "/home", "P001"),
+        ("quarterly report, last quarter (a draft: worked out)", f"/summaries/quarter/{quarter}", "S001"),
+        ("quarterly report, last quarter, Excel", f"/summaries/quarter/{quarter}?format=xlsx", "S001"),
+        ("monthly notice, last month (a draft: worked out)", f"/summaries/month/{month}", "S001"),
     ]:
         out = subprocess.run([sys.executable, __file__, "--database", str(database), "--fetch", url,
                               "--user", user], capture_output=True, text=True, check=True, cwd=ROOT)

@@ -20,6 +20,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -32,6 +33,10 @@ BASE = f"http://127.0.0.1:{PORT}"
 BUDGET_KB = 60
 WIDTH = 48  # the sign-in page's path carries the QR code's fragment
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+_today = date.today()
+_first = date(_today.year, (_today.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
+LAST_QUARTER = f"{_first.year}Q{(_first.month - 1) // 3 + 1}"
+LAST_MONTH = f"{_today.replace(day=1) - timedelta(days=1):%Y-%m}"
 # (who, path, element that makes the screen usable)
 SCREENS = [
     (None, "/login", "button[type=submit]"),
@@ -60,6 +65,11 @@ SCREENS = [
     ("S001", "/statistics", ".chart svg"),
     ("D001", "/statistics", ".chart svg"),
     ("P001", "/home", ".home-month"),
+    # The director's reports and notices, the last quarter's report, and last month's notice
+    # as the workforce reads it from the home (the demo posts it).
+    ("S001", "/summaries", "main"),
+    ("S001", f"/summaries/quarter/{LAST_QUARTER}", "main"),
+    ("W004", f"/summaries/month/{LAST_MONTH}", "main"),
 ]
 # The briefing: its leader (and his team's name on his home), a worker of that team.
 LEADER, TEAM, WORKER = "T001", "合成甲班", "W001"

@@ -8,7 +8,8 @@ from blueprints.org import models as org
 from blueprints.photos import models as photos
 from blueprints.reporting import models as reporting
 from blueprints.risk_points import models as risk_points
+from blueprints.summaries import models as summaries
 from blueprints.training import models as training
 
 MODULES = (audit, briefings, hazards, inspections, notifications, org, photos, reporting, risk_points,
-           training)
+           summaries, training)

@@ -1,12 +1,14 @@
 """The hazard ledger's known data set, shared by the ledger's and the statistics' tests."""
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.hazards import transitions
 from blueprints.hazards.models import Hazard, HazardCategory, HazardGrade
 from blueprints.hazards.queries import end_of_local_day
+from blueprints.inspections import services as inspections
 from blueprints.photos.services import save_photo
 from tests import factories
 
@@ -78,3 +80,31 @@ def known_hazards(ent) -> dict:
 
 def photo(ent) -> int:
     return save_photo(factories.jpeg_bytes(), ent.enterprise.id, ent.worker.id).id
+
+
+def utc(*args) -> datetime:
+    """A Shanghai wall-clock time as the naive UTC the clock keeps."""
+    return clock.to_utc(datetime(*args, tzinfo=ZoneInfo(TZ)))
+
+
+def check_done(user, point, moment, times=1):
+    """The point's shift check done by the user at that moment (scanned), times over."""
+    for _ in range(times):
+        with clock.frozen(moment):
+            inspections.record_scan(user, point.current_token, "ua")
+            inspections.submit_check(user, point, "team", "shift",
+                                     [inspections.Answer(i.id, "ok") for i in point.checklist.items])
+    db.session.commit()
+
+
+def shift_checked():
+    """The standard enterprise made at 08:00 on 12 March 2025 (Shanghai), its point's shift
+    check (day 08–20, night 20–08) done on the 12th's day shift, twice in its night shift,
+    and in the 13th's night shift; the 13th's day shift missed; now the 14th at 09:00."""
+    with clock.frozen(utc(2025, 3, 12, 8)):
+        ent = factories.standard_enterprise()
+    check_done(ent.worker, ent.point, utc(2025, 3, 12, 9))
+    check_done(ent.worker, ent.point, utc(2025, 3, 12, 22), times=2)
+    check_done(ent.worker2, ent.point, utc(2025, 3, 13, 23))
+    clock.freeze(utc(2025, 3, 14, 9))
+    return ent

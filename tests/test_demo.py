@@ -9,6 +9,7 @@ from blueprints.demo import enterprise as demo
 from blueprints.inspections import due
 from blueprints.org.models import Enterprise, User
 from blueprints.risk_points.models import Grade, RiskPoint
+from blueprints.summaries.models import Summary, SummaryKind
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -41,3 +42,14 @@ def test_readme_lists_every_demo_login():
     missing = [number for number, name, *_rest in demo.USERS
                if f"| {number} | {name} |" not in readme]
     assert missing == []
+
+
+def test_the_demo_has_last_months_notice_posted_for_the_workforce(app, client, auth):
+    """Does a worker's home offer last month's notice, made final by the safety director?"""
+    assert "demo enterprise loaded" in app.test_cli_runner().invoke(args=["seed-demo"]).output
+    db.session.rollback()
+    notice = db.session.scalar(select(Summary))
+    assert notice.kind == SummaryKind.MONTH and notice.is_final and notice.figures["hazards"]["found"] > 0
+    worker = db.session.scalar(select(User).where(User.employee_no == "W001"))
+    auth.login(worker, password=demo.DEMO_PASSWORD)
+    assert f"/summaries/month/{notice.start:%Y-%m}" in client.get("/home").get_data(as_text=True)

@@ -2,8 +2,6 @@
 to; the checks done, due and missed per period, by team and by level, as what is due says;
 the briefings held; who sees which figures; the principal's home."""
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,14 +10,9 @@ from blueprints.common.extensions import db
 from blueprints.inspections import services
 from tests import factories
 from tests.factories_briefings import hold_briefing
-from tests.factories_ledger import at, found, known_hazards
+from tests.factories_ledger import at, check_done, found, known_hazards, shift_checked, utc
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PERIOD = "from=2026-01-01&to=2026-06-10"
-
-
-def utc(*args) -> datetime:
-    return clock.to_utc(datetime(*args, tzinfo=SHANGHAI))
 
 
 def figures(html: str, endpoint: str) -> list[tuple[str, str]]:
@@ -90,27 +83,9 @@ def test_a_department_figure_links_to_its_rows_only(client, auth, ent, other):
     assert numbers[everything] == "1" and ledger_rows(client, everything) == 1
 
 
-def _checked(user, point, moment, times=1):
-    for _ in range(times):
-        with clock.frozen(moment):
-            services.record_scan(user, point.current_token, "ua")
-            services.submit_check(user, point, "team", "shift",
-                                  [services.Answer(i.id, "ok") for i in point.checklist.items])
-    db.session.commit()
-
-
 @pytest.fixture
 def checked():
-    """The standard enterprise made at 08:00 on 12 March 2025 (Shanghai), its point's shift
-    check (day 08–20, night 20–08) done on the 12th's day shift, twice in its night shift,
-    and in the 13th's night shift; the 13th's day shift missed; now the 14th at 09:00."""
-    with clock.frozen(utc(2025, 3, 12, 8)):
-        ent = factories.standard_enterprise()
-    _checked(ent.worker, ent.point, utc(2025, 3, 12, 9))
-    _checked(ent.worker, ent.point, utc(2025, 3, 12, 22), times=2)
-    _checked(ent.worker2, ent.point, utc(2025, 3, 13, 23))
-    clock.freeze(utc(2025, 3, 14, 9))
-    return ent
+    return shift_checked()
 
 
 def test_checks_done_due_and_missed_are_counted_per_period(client, auth, checked):
@@ -128,7 +103,7 @@ def test_checks_done_due_and_missed_are_counted_per_period(client, auth, checked
 
 
 def test_a_check_done_in_the_running_period_counts_and_one_not_yet_due_does_not(client, auth, checked):
-    _checked(checked.worker, checked.point, utc(2025, 3, 14, 8, 30))
+    check_done(checked.worker, checked.point, utc(2025, 3, 14, 8, 30))
     clock.freeze(utc(2025, 3, 14, 9))
     auth.login(checked.director)
     html = client.get("/statistics?from=2025-03-12&to=2025-03-14").get_data(as_text=True)

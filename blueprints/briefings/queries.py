@@ -202,8 +202,9 @@ class Tally:
 def tallies(teams: list[Team], enterprise: Enterprise, since: datetime, until: datetime,
             moment: datetime | None = None) -> list[Tally]:
     """Each team's tally of the shifts that start in [since, until), the briefings read in one
-    statement."""
+    statement. Shifts before the enterprise was set up were never due."""
     moment = moment or clock.now()
+    since = max(since, enterprise.created_at)
     started = {(team_id, start): at for team_id, start, at in db.session.execute(
         select(Briefing.team_id, Briefing.shift_start, Briefing.started_at).where(
             Briefing.enterprise_id == enterprise.id, Briefing.shift_start >= since,

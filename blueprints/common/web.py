@@ -1,5 +1,5 @@
 """Request-wide behaviour: login by default, the language, htmx partials, errors, headers."""
-from flask import Flask, current_app, g, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
@@ -14,6 +14,9 @@ LANGUAGES = ("zh_CN", "en")
 
 
 def select_locale() -> str:
+    """The language the user chose, zh-CN by default and outside a request (a command)."""
+    if not has_request_context():
+        return "zh_CN"
     chosen = request.cookies.get("lang")
     return chosen if chosen in LANGUAGES else "zh_CN"
 

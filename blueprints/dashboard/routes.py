@@ -22,6 +22,8 @@ from blueprints.reporting import queries as reports
 from blueprints.reporting.permissions import OVERSEERS as REWARD_OVERSEERS
 from blueprints.reporting.permissions import TRIAGERS
 from blueprints.risk_points.models import CheckLevel
+from blueprints.summaries import services as summaries
+from blueprints.summaries.permissions import READERS as SUMMARY_READERS
 from blueprints.training import certificates
 from blueprints.training import queries as lessons
 from blueprints.training.permissions import OVERSEERS as TRAINING_OVERSEERS
@@ -45,6 +47,7 @@ def home():
     the certificates expired or expiring, and the hazard reports and rewards waiting, for the
     safety staff."""
     user = current_user
+    today = clock.today(user.enterprise.timezone)
     off_work = briefing_services.off_work(user) if user.has_role(*due.CHECKERS) else None
     leading = briefings.leading(user)
     glance = briefings.today(user) if user.has_role(*briefings.OVERSEERS) else None
@@ -63,7 +66,7 @@ def home():
         queue=work_queue.work_queue(user), strip=strip,
         team_undone=due.department_team_units_undone(user) if user.has_role(Role.DEPT_HEAD) else [],
         majors=work_queue.open_major(user) if user.has_role(Role.PRINCIPAL) else None,
-        month=statistics.month(user, clock.today(user.enterprise.timezone)) if user.has_role(Role.PRINCIPAL)
+        month=statistics.month(user, today) if user.has_role(Role.PRINCIPAL)
         else None,
         off_work=off_work, leading=leading, glance=glance,
         kept=briefings.kept_off_work(user) if leading or glance is not None else [],
@@ -73,7 +76,9 @@ def home():
         held_back=lessons.held_back(user) if user.has_role(*HELD_BACK_SHOWN) else None,
         certificates=certificates.counts(user) if user.has_role(*certificates.COUNTS_SHOWN) else None,
         reports_waiting=reports.waiting(user) if user.has_role(*TRIAGERS) else None,
-        decides_rewards=user.has_role(Role.SAFETY_DIRECTOR), ledgers_shown=user.has_role(*LEDGER_READERS))
+        decides_rewards=user.has_role(Role.SAFETY_DIRECTOR), ledgers_shown=user.has_role(*LEDGER_READERS),
+        summaries_shown=user.has_role(*SUMMARY_READERS),
+        notice=None if user.has_role(*SUMMARY_READERS) else summaries.latest_notice(user, today))
 
 
 @bp.route("/hazards/queue")

@@ -9,6 +9,7 @@ from blueprints.demo import certificates as demo_certificates
 from blueprints.demo import history as demo_history
 from blueprints.demo import lessons as demo_lessons
 from blueprints.demo import reports as demo_reports
+from blueprints.demo import summaries as demo_summaries
 from blueprints.org.models import Department, Enterprise, Role, Shift, Team, User
 from blueprints.risk_points import services as rp
 from blueprints.risk_points.services import ItemData as I
@@ -140,8 +141,10 @@ def load() -> Enterprise:
         db.session.add(user)
         users[number] = user
     db.session.flush()
-    # The points were set up before the weeks of history, so a period missed then counts.
+    # The enterprise and its points were set up before the weeks of history, so a period
+    # missed then counts (a check, a briefing).
     set_up = clock.now() - timedelta(days=demo_history.DAYS)
+    enterprise.created_at = set_up
     for (code, name, location, department, team, responsible, level, lec, factors, accidents,
          measures, items) in POINTS:
         point = rp.create_risk_point(enterprise, rp.RiskPointData(
@@ -159,6 +162,7 @@ def load() -> Enterprise:
     demo_lessons.load_lessons(enterprise)
     demo_certificates.load_certificates(enterprise)
     demo_reports.load_reports(enterprise)
+    demo_summaries.load_summaries(enterprise)
     return enterprise
 
 

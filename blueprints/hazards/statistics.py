@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from blueprints.common.extensions import db
 from blueprints.common.ledger import LocalTime
@@ -49,6 +50,8 @@ class HazardFigures:
     by_grade: dict = field(default_factory=dict)      # HazardGrade: count
     by_category: dict = field(default_factory=dict)   # HazardCategory: count
     by_source: dict = field(default_factory=dict)     # HazardSource: count
+    closed_by_grade: dict = field(default_factory=dict)     # HazardGrade: of those found, closed
+    closed_by_category: dict = field(default_factory=dict)  # HazardCategory: of those found, closed
     departments: list = field(default_factory=list)   # DepartmentFigures, most open first
     days_to_close: float | None = None                # the mean, of those closed
     trend: list = field(default_factory=list)         # Bucket, oldest first
@@ -63,7 +66,9 @@ def figures(user: User, wanted: LedgerFilter, local: LocalTime) -> HazardFigures
     three statements: the counts, the found and closed times, the closes in the period."""
     found = HazardFigures(by_grade=dict.fromkeys(HazardGrade, 0),
                           by_category=dict.fromkeys(HazardCategory, 0),
-                          by_source=dict.fromkeys(HazardSource, 0))
+                          by_source=dict.fromkeys(HazardSource, 0),
+                          closed_by_grade=dict.fromkeys(HazardGrade, 0),
+                          closed_by_category=dict.fromkeys(HazardCategory, 0))
     kinds = (Hazard.department_id, Hazard.grade, Hazard.category, Hazard.source)
     states = (func.count().filter(STATES[name][1]) for name in COUNTED)
     counts = found_in(select(*kinds, func.count(), *states), user, wanted, local)
@@ -80,6 +85,9 @@ def figures(user: User, wanted: LedgerFilter, local: LocalTime) -> HazardFigures
             setattr(found, name, getattr(found, name) + value)
             if hasattr(row, name):
                 setattr(row, name, getattr(row, name) + value)
+        closed = states[COUNTED.index("closed")]
+        found.closed_by_grade[grade] += closed
+        found.closed_by_category[category] += closed
     names = dict(db.session.execute(select(Department.id, Department.name)
                                     .where(Department.id.in_(departments))).all())
     for row in departments.values():
@@ -92,6 +100,18 @@ def figures(user: User, wanted: LedgerFilter, local: LocalTime) -> HazardFigures
     found.trend = _trend(wanted, local, [found_at for found_at, _closed in times],
                          _closed_in(user, wanted, local))
     return found
+
+
+def majors_open_during(user: User, wanted: LedgerFilter, local: LocalTime) -> list[Hazard]:
+    """The major hazards the user sees that were open at some time in the period: found in
+    it, or found before and not yet closed when it began; oldest first."""
+    since, until = local.bounds(wanted.start, wanted.end)
+    return list(db.session.scalars(
+        select(Hazard).where(seen_by(user), Hazard.grade == HazardGrade.MAJOR, Hazard.found_at < until,
+                             or_(Hazard.closed_at.is_(None), Hazard.closed_at >= since))
+        .options(selectinload(Hazard.risk_point), selectinload(Hazard.department),
+                 selectinload(Hazard.regulator_reports))
+        .order_by(Hazard.found_at, Hazard.id)))
 
 
 def _closed_in(user: User, wanted: LedgerFilter, local: LocalTime) -> list[datetime]:

@@ -99,6 +99,15 @@ def rewards(user: User, state: RewardState | None):
                          Reward.id.desc())
 
 
+def paid_between(user: User, since: datetime, until: datetime) -> list[Reward]:
+    """The rewards the user sees paid in [since, until), in the order they were paid."""
+    return list(db.session.scalars(
+        select(Reward).where(REWARDS.seen_by(user), Reward.state == RewardState.PAID,
+                             Reward.paid_at >= since, Reward.paid_at < until)
+        .options(selectinload(Reward.reporter), selectinload(Reward.department), selectinload(Reward.hazard))
+        .order_by(Reward.paid_at, Reward.id)))
+
+
 def is_overdue(reward: Reward, today: date) -> bool:
     return reward.state == RewardState.PROPOSED and today > reward.decide_by
 

@@ -8,6 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
@@ -108,6 +109,25 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def printed(page, name: str, pages_shown: int | None = None) -> list[tuple[float, float, str]]:
+    """The page printed to PDF as the browser prints it: each sheet's width and height (in
+    points) and its text; the first `pages_shown` sheets (all by default) rendered to
+    screenshots named name-1.png, name-2.png… to look at."""
+    document = pypdfium2.PdfDocument(page.pdf(prefer_css_page_size=True, print_background=True))
+    sheets = []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for number in range(len(document)):
+        sheet = document[number]
+        text = sheet.get_textpage()
+        sheets.append((*sheet.get_size(), text.get_text_range()))
+        if pages_shown is None or number < pages_shown:
+            sheet.render(scale=1.5).to_pil().save(SCREENSHOTS / f"{name}-{number + 1}.png")
+        text.close()
+        sheet.close()
+    document.close()
+    return sheets
 
 
 def assert_no_sideways_scroll(page):

@@ -5,15 +5,13 @@ page and "n / m" at each foot, the first page rendered to an image to look at.""
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import pypdfium2
-
 from blueprints.common import clock
 from blueprints.common.extensions import db
 from blueprints.hazards import transitions
 from blueprints.hazards.models import HazardCategory
 from blueprints.photos.services import save_photo
 from tests import factories
-from tests.browser.conftest import PHONE, SCREENSHOTS, assert_no_sideways_scroll, phone_of, screenshot
+from tests.browser.conftest import PHONE, assert_no_sideways_scroll, phone_of, printed, screenshot
 
 PLACES = ["东侧平台", "二层操作台", "泵房入口", "罐区围堰", "配电室"]
 FOUND = ["法兰渗漏", "安全阀铅封脱落", "消防通道堵塞", "静电接地线松动", "护栏缺失", "警示标识褪色"]
@@ -69,21 +67,10 @@ def test_the_hazard_ledger_on_a_phone_a_screen_and_paper(live, browser):
     screenshot(page, "hazard-ledger-desktop", full_page=False)
 
     page.goto(live.url + "/hazards/ledger")
-    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    document = pypdfium2.PdfDocument(pdf)
-    pages = len(document)
-    texts = []
-    for number in range(pages):
-        sheet = document[number]
-        width, height = sheet.get_size()
-        assert width > height and abs(width - 842) < 2   # A4 landscape, in points
-        text = sheet.get_textpage()
-        texts.append(text.get_text_range())
-        if number == 0:
-            sheet.render(scale=1.5).to_pil().save(SCREENSHOTS / "hazard-ledger-print.png")
-        text.close()
-        sheet.close()
-    document.close()
+    sheets = printed(page, "hazard-ledger-print", pages_shown=1)
+    assert all(width > height and abs(width - 842) < 2 for width, height, _ in sheets)   # A4 landscape
+    texts = [text for _w, _h, text in sheets]
+    pages = len(texts)
     assert pages >= 2 and "安全管理部门负责人" in texts[-1]   # the line to sign, at the end
     for number, text in enumerate(texts, 1):
         assert f"{number} / {pages}" in text and "打印" not in text   # no buttons on paper

@@ -114,8 +114,9 @@ def test_comments_too_long_are_refused_and_nothing_is_stored(client, auth, ent):
 
 @pytest.mark.parametrize("url", ["/summaries/quarter/2026Q5", "/summaries/quarter/2026-01",
                                  "/summaries/week/2026-01", "/summaries/month/2026-13",
-                                 "/summaries/month/1999-12"])
-def test_a_period_that_does_not_exist_is_not_found(client, auth, ent, url):
+                                 "/summaries/month/1999-12", "/summaries/quarter/2026Q3"])
+def test_a_period_that_does_not_exist_or_has_not_begun_is_not_found(client, auth, ent, url):
+    clock.freeze(at("2026-06-10"))
     auth.login(ent.director)
     assert client.get(url).status_code == 404
 
@@ -216,7 +217,7 @@ def test_a_draft_made_final_meanwhile_is_not_overwritten(app, ent):
         held = summaries.save_comments(summaries.summary_for(ent.director, period), ent.director, "初稿")
         db.session.commit()
         db.session.execute(update(Summary).values(final_at=clock.now(), final_by_id=ent.director.id,
-                                                  figures={"made_at": "x"}))
+                                                  figures={"as": "stored"}))
         db.session.commit()
         set_committed_value(held, "final_at", None)   # as the first request still holds it
         with pytest.raises(Refused) as refused:
@@ -227,4 +228,4 @@ def test_a_draft_made_final_meanwhile_is_not_overwritten(app, ent):
             summaries.make_final(held, ent.director)
         db.session.rollback()
     [kept] = stored()
-    assert kept.comments == "初稿" and kept.figures == {"made_at": "x"}
+    assert kept.comments == "初稿" and kept.figures == {"as": "stored"}

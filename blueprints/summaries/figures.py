@@ -9,7 +9,6 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from blueprints.common import clock
 from blueprints.common.ledger import LocalTime
 from blueprints.dashboard import statistics
 from blueprints.hazards import statistics as hazard_statistics
@@ -82,7 +81,6 @@ def compute(user: User, start: date, end: date) -> dict:
     period = statistics.figures(user, start, end, None)
     grades = Counter(point.grade for point in list_points(user.enterprise_id))
     return {
-        "made_at": clock.now().isoformat(timespec="seconds"),
         "risk_points": {g.value: grades[g] for g in Grade},
         "hazards": _hazards(period.hazards),
         "majors": _majors(user, start, end, local),

@@ -8,4 +8,4 @@ from blueprints.summaries.services import MAX_COMMENTS
 
 
 class CommentsForm(FlaskForm):
-    comments = TextAreaField(_l("Comments of the safety director"), validators=[Length(max=MAX_COMMENTS)])
+    comments = TextAreaField(_l("Comments"), validators=[Length(max=MAX_COMMENTS)])

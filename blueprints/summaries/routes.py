@@ -36,9 +36,10 @@ def index():
 
 
 def _period(kind: str, key: str) -> periods.Period:
+    """The period the URL names; one of another form, or not begun yet, is not found."""
     member = SummaryKind.lookup(kind)
     found = periods.parse(member, key) if member else None
-    if found is None:
+    if found is None or found.start > clock.today(current_user.enterprise.timezone):
         abort(404)
     return found
 
@@ -70,12 +71,9 @@ def summary(kind, key):
         return excel.download(f"{period.kind.value}-{period.key}.xlsx",
                               sheets.sheets(row, found, _heading(period)))
     return render_template("summaries/summary.html", period=period, summary=row, f=found,
-                           label=figures.label, heading=_heading(period), form=form,
-                           may_comment=can(current_user, "comment", row),
+                           label=figures.label, form=form, may_comment=can(current_user, "comment", row),
                            may_finalise=can(current_user, "make_final", row),
-                           director=SUMMARIES.rules["make_final"].who(current_user, row),
-                           ended=period.ended(clock.today(current_user.enterprise.timezone))
-                           ), refusal.status()
+                           director=SUMMARIES.rules["make_final"].who(current_user, row)), refusal.status()
 
 
 @bp.post("/summaries/<kind>/<key>/final")

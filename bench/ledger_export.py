@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -37,6 +37,8 @@ from blueprints.hazards.models import Hazard, HazardEvent
 from blueprints.inspections.models import InspectionAnswer
 from blueprints.org.models import Enterprise, User
 from blueprints.risk_points.models import RiskPoint
+from blueprints.summaries import periods
+from blueprints.summaries.models import SummaryKind
 
 ROOT = Path(__file__).resolve().parent.parent
 YEARS = 5
@@ -169,9 +171,8 @@ def main() -> None:
     today = clock.today("Asia/Shanghai")
     five_years = f"from={today.replace(year=today.year - YEARS)}&to={today}"
     year = f"from={today.replace(year=today.year - 1)}&to={today}"
-    before = date(today.year, (today.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
-    quarter = f"{before.year}Q{(before.month - 1) // 3 + 1}"
-    month = f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"
+    quarter, month = (periods.of(kind, today).before().key
+                      for kind in (SummaryKind.QUARTER, SummaryKind.MONTH))
     with create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}).app_context():
         sizes = [db.session.scalar(select(func.count()).select_from(m)) for m in (Hazard, InspectionAnswer)]
     print(f"{sizes[0]:,} hazards, {sizes[1]:,} check answers")

@@ -20,12 +20,16 @@ import re
 import sqlite3
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 from demo_server import demo_server
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from blueprints.summaries import periods
+from blueprints.summaries.models import SummaryKind
 
 MEASURE = Path(__file__).resolve().parent / "phone_measure.py"
 PORT = int(os.environ.get("BENCH_PORT", "8391"))
@@ -33,10 +37,8 @@ BASE = f"http://127.0.0.1:{PORT}"
 BUDGET_KB = 60
 WIDTH = 48  # the sign-in page's path carries the QR code's fragment
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-_today = date.today()
-_first = date(_today.year, (_today.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
-LAST_QUARTER = f"{_first.year}Q{(_first.month - 1) // 3 + 1}"
-LAST_MONTH = f"{_today.replace(day=1) - timedelta(days=1):%Y-%m}"
+LAST_QUARTER, LAST_MONTH = (periods.of(kind, date.today()).before().key
+                            for kind in (SummaryKind.QUARTER, SummaryKind.MONTH))
 # (who, path, element that makes the screen usable)
 SCREENS = [
     (None, "/login", "button[type=submit]"),

@@ -72,7 +72,7 @@ def home():
         kept=briefings.kept_off_work(user) if leading or glance is not None else [],
         to_sign_in=briefings.to_sign_in(user) if user.has_role(*due.CHECKERS) and not off_work else None,
         counts=briefings.counts, local_day=briefings.local_day(user.enterprise),
-        lessons_due=lessons.for_home(user), today=lessons.local_today(user),
+        lessons_due=lessons.for_home(user), today=today,
         held_back=lessons.held_back(user) if user.has_role(*HELD_BACK_SHOWN) else None,
         certificates=certificates.counts(user) if user.has_role(*certificates.COUNTS_SHOWN) else None,
         reports_waiting=reports.waiting(user) if user.has_role(*TRIAGERS) else None,

@@ -186,7 +186,7 @@ def verification(state: HazardState, rejections: int) -> str:
     return str(_l("Sent back %(times)s times", times=rejections)) if rejections else ""
 
 
-def _place(point: str | None, location: str) -> str:
+def place(point: str | None, location: str) -> str:
     """隐患部位: the point and the place at it."""
     return " · ".join(part for part in (point, location) if part)
 
@@ -202,7 +202,7 @@ def rows(stmt, local: LocalTime, today: date, first: int = 1):
             history = known[hazard_id]
             timing = Timing(deadline, original, closed_at, late, overdue)
             yield hazard_id, [
-                number, local(found_at), reporter, _place(point, location), department, description,
+                number, local(found_at), reporter, place(point, location), department, description,
                 grade.label, category.label, source.label, history.measure or history.plan_measures, funds,
                 assignee or "",
                 local(deadline).date() if deadline else None,
@@ -268,7 +268,7 @@ def major_rows(hazards: list[Hazard], local: LocalTime, today: date):
                           + ([hazard.major_basis] if hazard.major_basis else []))
         extended = sum(e.status == DecisionStatus.APPROVED for e in hazard.extensions)
         yield [n, local(hazard.found_at),
-               _place(hazard.risk_point.name if hazard.risk_point else "", hazard.location),
+               place(hazard.risk_point.name if hazard.risk_point else "", hazard.location),
                hazard.department.name, hazard.description, basis,
                hazard.judged_major_by.name if hazard.judged_major_by else "", local(hazard.judged_major_at),
                local(report.reported_at) if report else None, report.method if report else "",

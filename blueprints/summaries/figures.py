@@ -12,7 +12,7 @@ from decimal import Decimal
 from blueprints.common.ledger import LocalTime
 from blueprints.dashboard import statistics
 from blueprints.hazards import statistics as hazard_statistics
-from blueprints.hazards.ledger import LedgerFilter
+from blueprints.hazards.ledger import LedgerFilter, place
 from blueprints.hazards.models import HazardCategory, HazardGrade, HazardSource, HazardState
 from blueprints.org.models import User
 from blueprints.reporting import queries as reports
@@ -39,7 +39,7 @@ def _hazards(found: hazard_statistics.HazardFigures) -> dict:
 
 def _majors(user: User, start: date, end: date, local: LocalTime) -> list[dict]:
     return [{"found_on": _day(h.found_at, local),
-             "place": " · ".join(p for p in (h.risk_point.name if h.risk_point else "", h.location) if p),
+             "place": place(h.risk_point.name if h.risk_point else "", h.location),
              "department": h.department.name, "description": h.description, "state": h.state.value,
              "deadline": _day(h.deadline, local), "closed_on": _day(h.closed_at, local),
              "reported_on": _day(h.regulator_reports[0].reported_at, local) if h.regulator_reports else None}

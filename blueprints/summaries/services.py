@@ -23,10 +23,7 @@ def _draft(user: User, period: Period) -> Summary:
 
 def summary_for(user: User, period: Period) -> Summary:
     """The enterprise's summary of the period: the one stored, or a new draft (unsaved)."""
-    found = db.session.scalar(select(Summary).where(
-        Summary.enterprise_id == user.enterprise_id, Summary.kind == period.kind,
-        Summary.start == period.start))
-    return found or _draft(user, period)
+    return summaries_for(user, [period])[0]
 
 
 def summaries_for(user: User, listed: list[Period]) -> list[Summary]:
